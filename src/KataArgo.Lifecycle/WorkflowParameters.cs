@@ -1,0 +1,217 @@
+using System.Text.RegularExpressions;
+
+namespace KataArgo.Lifecycle;
+
+/// <summary>What a workflow parameter holds; decides its validation and its UI control.</summary>
+public enum ParameterKind
+{
+    Version,
+    Boolean,
+    Duration,
+    ReleaseName,
+    Namespace,
+    LabelSelector,
+    TaintKey,
+    TaintValue,
+    NodeList,
+    NodeName,
+    RunName,
+    Image,
+    ChartReference,
+    VerificationPod,
+}
+
+/// <summary>One workflow parameter: the interface of the WorkflowTemplate, upstream-compatible names first.</summary>
+public sealed record WorkflowParameter(string Name, ParameterKind Kind, string Default, string Description)
+{
+    /// <summary>Values offered as a drop-down in the Argo UI.</summary>
+    public IReadOnlyList<string>? Choices => Kind == ParameterKind.Boolean ? ["true", "false"] : null;
+
+    /// <summary>Upper bound of a duration parameter; the step's own deadline is set above it.</summary>
+    public TimeSpan? MaxDuration { get; init; }
+
+    /// <summary>The workflow variable that reads this parameter.</summary>
+    public string Reference => "{{workflow.parameters." + Name + "}}";
+
+    /// <summary>Null when the value is acceptable, else why not (names the value and the accepted form).</summary>
+    public string? Validate(string value) => ParameterRules.Check(this, value);
+}
+
+public static class WorkflowParameters
+{
+    public const string DefaultImage = "docker.io/alpine/k8s:1.32.4";
+    public const string DefaultKataDeployChart = "oci://ghcr.io/kata-containers/kata-deploy-charts/kata-deploy";
+
+    public static readonly WorkflowParameter TargetVersion = new("target-version", ParameterKind.Version, "",
+        "kata-deploy chart version to upgrade to, X.Y.Z[-suffix] (required; 3.29.0 or newer)");
+    public static readonly WorkflowParameter HelmRelease = new("helm-release", ParameterKind.ReleaseName, "kata-deploy",
+        "Helm release of kata-deploy to upgrade");
+    public static readonly WorkflowParameter HelmNamespace = new("helm-namespace", ParameterKind.Namespace, "kube-system",
+        "namespace of the kata-deploy Helm release");
+    public static readonly WorkflowParameter KataDeployChart = new("kata-deploy-chart", ParameterKind.ChartReference, DefaultKataDeployChart,
+        "kata-deploy chart reference for helm upgrade (oci://, https:// or repo/chart), for mirrors and air-gapped registries");
+    public static readonly WorkflowParameter NodeSelector = new("node-selector", ParameterKind.LabelSelector, "",
+        "label selector of the nodes to upgrade (empty: every node that runs kata-deploy)");
+    public static readonly WorkflowParameter NodeTaintKey = new("node-taint-key", ParameterKind.TaintKey, "",
+        "only nodes with a taint of this key (empty: no taint filter)");
+    public static readonly WorkflowParameter NodeTaintValue = new("node-taint-value", ParameterKind.TaintValue, "",
+        "with node-taint-key: only taints with this value (empty: any value)");
+    public static readonly WorkflowParameter Nodes = new("nodes", ParameterKind.NodeList, "",
+        "explicit comma-separated node names, instead of node-selector and taint (one node: a canary)");
+    public static readonly WorkflowParameter VerificationNamespace = new("verification-namespace", ParameterKind.Namespace, "default",
+        "namespace where the verification pod runs");
+    public static readonly WorkflowParameter VerificationPod = new("verification-pod", ParameterKind.VerificationPod, "",
+        "base64 of the verification Pod manifest; ${NODE} and ${TEST_POD} are substituted per node");
+    public static readonly WorkflowParameter VerificationTimeout = new("verification-timeout", ParameterKind.Duration, "10m",
+        "how long the verification pod may take to succeed on a node (Go duration, at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
+    public static readonly WorkflowParameter RecycleTimeout = new("recycle-timeout", ParameterKind.Duration, "15m",
+        "how long a node's new kata-deploy pod may take to become Ready (Go duration, at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
+    public static readonly WorkflowParameter DrainEnabled = new("drain-enabled", ParameterKind.Boolean, "false",
+        "evict workloads from each node before upgrading it (eviction API, PodDisruptionBudgets respected)");
+    public static readonly WorkflowParameter DrainTimeout = new("drain-timeout", ParameterKind.Duration, "300s",
+        "how long a node drain may take (Go duration, at most 2h)") { MaxDuration = TimeSpan.FromHours(2) };
+    public static readonly WorkflowParameter DryRun = new("dry-run", ParameterKind.Boolean, "false",
+        "stop after printing the plan; nothing is changed");
+    public static readonly WorkflowParameter HelmImage = new("helm-image", ParameterKind.Image, DefaultImage,
+        "image of the steps that run helm (must contain bash, helm, kubectl and jq; pinned, never :latest)");
+    public static readonly WorkflowParameter KubectlImage = new("kubectl-image", ParameterKind.Image, DefaultImage,
+        "image of the steps that run kubectl (must contain bash, kubectl and jq; pinned, never :latest)");
+    public static readonly WorkflowParameter Run = new("run", ParameterKind.RunName, "",
+        "entrypoint recover: name of the workflow run to clean up after (e.g. one stopped by argo terminate)");
+    public static readonly WorkflowParameter NodeName = new("node-name", ParameterKind.NodeName, "",
+        "entrypoint rollback-node: the node to restore");
+
+    /// <summary>Every parameter, in the order the Argo UI shows them.</summary>
+    public static readonly IReadOnlyList<WorkflowParameter> All =
+    [
+        TargetVersion, HelmRelease, HelmNamespace, KataDeployChart, NodeSelector, NodeTaintKey, NodeTaintValue, Nodes,
+        VerificationNamespace, VerificationPod, VerificationTimeout, RecycleTimeout, DrainEnabled, DrainTimeout, DryRun,
+        HelmImage, KubectlImage, Run, NodeName,
+    ];
+
+    public static WorkflowParameter? Find(string name) => All.FirstOrDefault(p => p.Name == name);
+}
+
+/// <summary>
+/// The accepted forms of parameter values. The preflight script applies the same rules in the
+/// cluster; tests run both against one table of cases.
+/// </summary>
+public static partial class ParameterRules
+{
+    public const int MinimumKataDeployMajor = 3;
+    public const int MinimumKataDeployMinor = 29;
+
+    public static string? Check(WorkflowParameter parameter, string value)
+    {
+        var name = parameter.Name;
+        if (value.Length > MaxLength(parameter.Kind))
+            return $"{name}: value is {value.Length} characters long; at most {MaxLength(parameter.Kind)} are accepted";
+        return parameter.Kind switch
+        {
+            ParameterKind.Version when !VersionPattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0",
+            ParameterKind.Boolean when value is not ("true" or "false") =>
+                $"{name}: '{value}' is not a boolean; use true or false",
+            ParameterKind.Duration => CheckDuration(parameter, value),
+            ParameterKind.ReleaseName when !ReleasePattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)",
+            ParameterKind.Namespace when !DnsLabelPattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)",
+            ParameterKind.LabelSelector when !SelectorPattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','",
+            ParameterKind.TaintKey when value.Length > 0 && !QualifiedNamePattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'",
+            ParameterKind.TaintValue when !LabelValuePattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a taint value; use letters, digits, '-', '_', '.' (at most 63)",
+            ParameterKind.NodeList when value.Length > 0 && !value.Split(',').All(NodeNamePattern().IsMatch) =>
+                $"{name}: '{value}' is not a comma-separated list of node names",
+            ParameterKind.NodeName when value.Length > 0 && !NodeNamePattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a node name; use lowercase letters, digits, '-' and '.'",
+            ParameterKind.RunName when value.Length > 0 && !NodeNamePattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a workflow name; use lowercase letters, digits, '-' and '.'",
+            ParameterKind.Image => CheckImage(name, value),
+            ParameterKind.ChartReference when !ChartPattern().IsMatch(value) =>
+                $"{name}: '{value}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
+            ParameterKind.VerificationPod when value.Length > 0 && !Base64Pattern().IsMatch(value) =>
+                $"{name}: the value is not base64; pass the Pod manifest encoded, e.g. -p {name}=$(base64 -w0 pod.yaml)",
+            _ => null,
+        };
+    }
+
+    /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m.</summary>
+    public static TimeSpan? ParseDuration(string value)
+    {
+        var match = DurationPattern().Match(value);
+        if (!match.Success || value.Length == 0)
+            return null;
+        static int Part(Group g) => g.Success ? int.Parse(g.Value.TrimEnd('h', 'm', 's'), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return new TimeSpan(Part(match.Groups[1]), Part(match.Groups[2]), Part(match.Groups[3]));
+    }
+
+    private static string? CheckDuration(WorkflowParameter parameter, string value)
+    {
+        var duration = ParseDuration(value);
+        if (duration is null || duration <= TimeSpan.Zero)
+            return $"{parameter.Name}: '{value}' is not a duration; use a Go duration such as 300s, 10m or 1h30m";
+        if (parameter.MaxDuration is { } max && duration > max)
+            return $"{parameter.Name}: '{value}' is longer than the maximum {Format(max)}";
+        return null;
+    }
+
+    private static string? CheckImage(string name, string value)
+    {
+        if (!ImagePattern().IsMatch(value))
+            return $"{name}: '{value}' is not an image reference; use registry/repository:tag or @sha256:digest";
+        if (!value.Contains('@') && !ImageTagPattern().IsMatch(value))
+            return $"{name}: '{value}' has no tag; pin a version, e.g. {WorkflowParameters.DefaultImage}";
+        if (value.EndsWith(":latest", StringComparison.Ordinal))
+            return $"{name}: '{value}' uses :latest; pin a version, e.g. {WorkflowParameters.DefaultImage}";
+        return null;
+    }
+
+    private static string Format(TimeSpan span) => span.TotalHours >= 1 && span.Minutes == 0 ? $"{(int)span.TotalHours}h" : $"{(int)span.TotalMinutes}m";
+
+    private static int MaxLength(ParameterKind kind) => kind switch
+    {
+        ParameterKind.VerificationPod => 256 * 1024,
+        ParameterKind.NodeList or ParameterKind.LabelSelector => 8192,
+        ParameterKind.Image or ParameterKind.ChartReference => 512,
+        _ => 253,
+    };
+
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
+    public static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex ReleasePattern();
+
+    [GeneratedRegex(@"^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabelPattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex NodeNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._/=!, ()-]*$")]
+    private static partial Regex SelectorPattern();
+
+    [GeneratedRegex(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    private static partial Regex QualifiedNamePattern();
+
+    [GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")]
+    private static partial Regex LabelValuePattern();
+
+    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
+    private static partial Regex ImagePattern();
+
+    [GeneratedRegex(@":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex ImageTagPattern();
+
+    [GeneratedRegex(@"^((oci|https?)://[A-Za-z0-9._~:/@%+-]+|[A-Za-z0-9._-]+/[A-Za-z0-9._-]+)$")]
+    private static partial Regex ChartPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9+/]+={0,2}$")]
+    private static partial Regex Base64Pattern();
+}
