@@ -17,7 +17,7 @@ namespace Argo.Workflows.Client;
 public static partial class ArgoYaml
 {
     /// <summary>Keys written first, in this order, in every mapping; the rest keep their JSON order.</summary>
-    private static readonly string[] LeadingKeys = ["apiVersion", "kind", "metadata", "name"];
+    private static readonly string[] LeadingKeys = ["apiVersion", "kind", "metadata", "name", "namespace"];
 
     public static string Serialize<T>(T value) => Serialize(JsonSerializer.SerializeToNode(value, ArgoJson.Options));
 
@@ -37,6 +37,14 @@ public static partial class ArgoYaml
         }
         emitter.Emit(new StreamEnd());
         return text.ToString();
+    }
+
+    /// <summary>A scalar as it appears after <c>key: </c> in block YAML (quoted when YAML would re-type it).</summary>
+    public static string Scalar(JsonNode? value)
+    {
+        const string key = "k: ";
+        var line = Serialize(new JsonObject { ["k"] = value?.DeepClone() });
+        return line[key.Length..].TrimEnd('\n');
     }
 
     public static T Deserialize<T>(string yaml) =>

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argo.Workflows.Client;
+using k8s;
+using KataArgo.Lifecycle;
+using Scriban;
+using Scriban.Runtime;
+
+namespace KataArgo.Chart;
+
+/// <summary>
+/// Renders the kata-lifecycle-manager chart: the typed WorkflowTemplate and RBAC with Helm value
+/// bindings, and the Scriban templates under templates/chart for everything around them.
+/// </summary>
+public static class ChartRenderer
+{
+    /// <summary>Every file of the chart, by path relative to the chart directory, in a stable order.</summary>
+    public static SortedDictionary<string, string> Render()
+    {
+        var model = new ScriptObject();
+        model.Import(new
+        {
+            Chart = new { Name = ChartMetadata.Name, ChartMetadata.Version },
+            DefaultImage = WorkflowParameters.DefaultImage,
+            ValuesYaml = ValuesYaml.Render(),
+            WorkflowTemplate = WorkflowTemplateYaml(),
+            ServiceAccount = ServiceAccountYaml(),
+            Rbac = RbacYaml(),
+            Values = ChartValues.All.Select(v => new
+            {
+                v.Path,
+                Default = ValuesYaml.Scalar(v.Default),
+                v.Description,
+                Parameter = v.Parameter?.Name,
+            }),
+            Parameters = WorkflowParameters.All.Select(p => new
+            {
+                p.Name,
+                Default = p.Default,
+                p.Description,
+                Choices = p.Choices is { } c ? string.Join(", ", c) : "",
+                Value = ChartValues.All.FirstOrDefault(v => v.Parameter == p)?.Path,
+            }),
+            Permissions = StepPermissions.All.Select(p => new
+            {
+                Scope = ScopeText(p.Scope),
+                ApiGroup = p.ApiGroup.Length == 0 ? "core" : p.ApiGroup,
+                Resources = string.Join(", ", p.Resources),
+                Verbs = string.Join(", ", p.Verbs),
+                Names = p.ResourceNames is { } names ? string.Join(", ", names.Select(n => n.Replace(StepPermissions.Suffix, "[-SUFFIX]"))) : "",
+                p.Steps,
+                p.Why,
+            }),
+            Statuses = LifecycleKeys.Statuses,
+            Keys = new
+            {
+                LifecycleKeys.Status,
+                LifecycleKeys.CurrentVersion,
+                LifecycleKeys.Run,
+            },
+            Messages = new
+            {
+                VerificationPodRules.Missing,
+                VerificationPodRules.NotYaml,
+                VerificationPodRules.SeveralDocuments,
+                VerificationPodRules.NotAPodFormat,
+                VerificationPodRules.NoNodePlaceholder,
+            },
+        });
+
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, text) in ChartTemplates.All())
+            files[path.EndsWith(".sbn", StringComparison.Ordinal) ? path[..^4] : path] =
+                path.EndsWith(".sbn", StringComparison.Ordinal) ? ChartTemplates.Render(path, text, model) : text;
+        files["values.schema.json"] = ValuesSchema.Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return files;
+    }
+
+    private static string ScopeText(PermissionScope scope) => scope switch
+    {
+        PermissionScope.Cluster => "cluster",
+        PermissionScope.HelmNamespace => "helmNamespace",
+        PermissionScope.VerificationNamespace => "verificationNamespace",
+        PermissionScope.WorkflowNamespace => "argoNamespace",
+        _ => throw new ArgumentOutOfRangeException(nameof(scope)),
+    };
+
+    private static string WorkflowTemplateYaml()
+    {
+        var options = ManifestRenderer.LifecycleOptionsFrom(ChartValues.Defaults(), labels: new Dictionary<string, string>());
+        var node = JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(options), ArgoJson.Options)!.AsObject();
+        node["metadata"]!["namespace"] = HelmBindings.Token("argoNamespace");
+        node["metadata"]!["labels"] = HelmBindings.LabelsToken;
+        node["spec"]!["activeDeadlineSeconds"] = HelmBindings.Token(ChartValues.ActiveDeadlinePath);
+        foreach (var argument in node["spec"]!["arguments"]!["parameters"]!.AsArray())
+        {
+            var bound = ChartValues.All.FirstOrDefault(v => v.Parameter?.Name == argument!["name"]!.GetValue<string>());
+            if (bound is not null)
+                argument!["value"] = HelmBindings.Token(bound.Path);
+        }
+        return Bind(ArgoYaml.Serialize(node), escapeArgo: true);
+    }
+
+    private static RbacTarget TokenTarget() => new(
+        HelmBindings.Token("argoNamespace"),
+        HelmBindings.Token("defaults.helmNamespace"),
+        HelmBindings.Token("defaults.verificationNamespace"),
+        HelmBindings.Token(ChartValues.KataDeploySuffixPath));
+
+    private static string ServiceAccountYaml() =>
+        Bind(ArgoYaml.Serialize(WithLabelsToken(RbacManifests.ServiceAccount(TokenTarget(), new Dictionary<string, string>()))), escapeArgo: false);
+
+    private static string RbacYaml() =>
+        Bind(ArgoYaml.SerializeAll(RbacManifests.Rbac(TokenTarget(), new Dictionary<string, string>()).Select(WithLabelsToken)), escapeArgo: false);
+
+    private static JsonNode WithLabelsToken(object kubernetesObject)
+    {
+        var node = JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject))!;
+        node["metadata"]!["labels"] = HelmBindings.LabelsToken;
+        return node;
+    }
+
+    private static string Bind(string yaml, bool escapeArgo) =>
+        HelmBindings.Bind(escapeArgo ? HelmBindings.EscapeArgoExpressions(yaml) : yaml, QuotedExpression, RawExpression);
+
+    private static string QuotedExpression(string path) => path switch
+    {
+        ChartValues.ActiveDeadlinePath => "{{ int64 .Values.defaults.activeDeadlineSeconds }}",
+        _ when ChartValues.All.FirstOrDefault(v => v.Path == path)?.HelmExpression is { } expression => expression,
+        _ => $"{{{{ .Values.{path} | quote }}}}",
+    };
+
+    private static string RawExpression(string path) => path switch
+    {
+        ChartValues.KataDeploySuffixPath => "{{ include \"kata-lifecycle-manager.kataDeploySuffix\" . }}",
+        _ => $"{{{{ .Values.{path} }}}}",
+    };
+}
+
+/// <summary>The Scriban templates under templates/chart, embedded in this assembly.</summary>
+internal static class ChartTemplates
+{
+    private const string ResourcePrefix = "chart/";
+
+    public static IEnumerable<(string Path, string Text)> All()
+    {
+        var assembly = typeof(ChartTemplates).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            yield return (name[ResourcePrefix.Length..].Replace('\\', '/'), reader.ReadToEnd().Replace("\r\n", "\n"));
+        }
+    }
+
+    public static string Render(string path, string text, ScriptObject model)
+    {
+        var template = Scriban.Template.Parse(text, "templates/chart/" + path);
+        if (template.HasErrors)
+            throw new InvalidOperationException($"templates/chart/{path}: {string.Join("; ", template.Messages)}");
+        var context = new TemplateContext { StrictVariables = true, LoopLimit = 10_000, NewLine = "\n" };
+        context.PushGlobal(model);
+        return template.Render(context);
+    }
+}

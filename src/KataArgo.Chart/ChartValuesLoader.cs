@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Argo.Workflows.Client;
+using NJsonSchema;
+using NJsonSchema.Validation;
+using YamlDotNet.Core;
+
+namespace KataArgo.Chart;
+
+/// <summary>A value the chart refuses; the message is one line naming the value and the fix.</summary>
+public sealed class ChartValuesException(string message) : Exception(message);
+
+/// <summary>
+/// Values as Helm computes them: chart defaults, then each -f file, then --set, --set-string and
+/// --set-file, in that order; then values.schema.json and the chart's required-value checks.
+/// </summary>
+public static class ChartValuesLoader
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+        JsonSchema.FromJsonAsync(ValuesSchema.Build().ToJsonString()).GetAwaiter().GetResult());
+
+    public sealed record Sources
+    {
+        public IReadOnlyList<(string Name, string Yaml)> Files { get; init; } = [];
+        public IReadOnlyList<string> Set { get; init; } = [];
+        public IReadOnlyList<string> SetString { get; init; } = [];
+        public IReadOnlyList<(string Key, string Content)> SetFile { get; init; } = [];
+    }
+
+    public static JsonObject Load(Sources sources)
+    {
+        var values = ChartValues.Defaults();
+        foreach (var (name, yaml) in sources.Files)
+            Merge(values, ParseFile(name, yaml));
+        foreach (var assignment in sources.Set)
+            foreach (var (key, value) in StrVals.Parse(assignment, typed: true))
+                Assign(values, key, value);
+        foreach (var assignment in sources.SetString)
+            foreach (var (key, value) in StrVals.Parse(assignment, typed: false))
+                Assign(values, key, value);
+        foreach (var (key, content) in sources.SetFile)
+            Assign(values, StrVals.SplitKey(key), JsonValue.Create(content));
+        Validate(values);
+        return values;
+    }
+
+    public static void Validate(JsonObject values)
+    {
+        foreach (var value in ChartValues.All)
+        {
+            var node = ChartValues.Lookup(values, value);
+            if (value.Parameter is { } parameter && node is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0
+                && parameter.Kind != Lifecycle.ParameterKind.VerificationPod && parameter.Validate(text) is { } error)
+                throw new ChartValuesException($"values: {value.Path}: {error[(error.IndexOf(':') + 2)..]}");
+        }
+        var errors = Schema.Value.Validate(values.ToJsonString());
+        if (errors.Count > 0)
+            throw new ChartValuesException(Describe(errors.First(), values));
+        if (VerificationPodRules.Check(ChartValues.Lookup(values, ChartValues.Get(ChartValues.VerificationPodPath))?.ToString()) is { } podError)
+            throw new ChartValuesException(podError);
+    }
+
+    private static JsonObject ParseFile(string name, string yaml)
+    {
+        try
+        {
+            return ArgoYaml.Load(yaml) switch
+            {
+                null => [],
+                JsonObject map => map,
+                _ => throw new ChartValuesException($"values file {name}: expected a mapping of values at the top level"),
+            };
+        }
+        catch (YamlException e)
+        {
+            throw new ChartValuesException($"values file {name}: not valid YAML: {e.Message}");
+        }
+    }
+
+    /// <summary>Helm's merge: maps merge key by key, anything else replaces, null deletes.</summary>
+    private static void Merge(JsonObject target, JsonObject source)
+    {
+        foreach (var (key, value) in source.ToList())
+        {
+            if (value is null)
+                target.Remove(key);
+            else if (value is JsonObject map && target[key] is JsonObject existing)
+                Merge(existing, map);
+            else
+                target[key] = value.DeepClone();
+        }
+    }
+
+    private static void Assign(JsonObject values, IReadOnlyList<string> key, JsonNode? value)
+    {
+        var node = values;
+        foreach (var segment in key.Take(key.Count - 1))
+        {
+            if (node[segment] is not JsonObject child)
+                node[segment] = child = [];
+            node = child;
+        }
+        if (value is null)
+            node.Remove(key[^1]);
+        else
+            node[key[^1]] = value;
+    }
+
+    private static string Describe(ValidationError error, JsonObject values)
+    {
+        var path = (error.Path ?? "").TrimStart('#', '/').Replace('/', '.');
+        var key = error.Property is { Length: > 0 } property && !path.EndsWith(property, StringComparison.Ordinal)
+            ? (path.Length > 0 ? path + "." : "") + property
+            : path;
+        return error.Kind switch
+        {
+            ValidationErrorKind.NoAdditionalPropertiesAllowed =>
+                $"values: unknown key '{key}'; valid keys: {string.Join(", ", ValidKeys(key))}",
+            ValidationErrorKind.BooleanExpected => $"values: {key}: expected true or false",
+            ValidationErrorKind.StringExpected => $"values: {key}: expected a string",
+            ValidationErrorKind.IntegerExpected => $"values: {key}: expected a whole number",
+            ValidationErrorKind.ObjectExpected => $"values: {key}: expected a mapping",
+            ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig =>
+                $"values: {key}: {Current(values, key)} is out of range ({error.Schema?.Minimum}..{error.Schema?.Maximum})",
+            ValidationErrorKind.ExcludedSchemaValidates => $"values: {key}: '{Current(values, key)}' uses :latest; pin a version",
+            _ => $"values: {key}: '{Current(values, key)}' is not valid ({error.Kind})",
+        };
+    }
+
+    private static IEnumerable<string> ValidKeys(string key)
+    {
+        var parent = key.Contains('.') ? key[..key.LastIndexOf('.')] + "." : "";
+        return ChartValues.All.Select(v => v.Path).Where(p => p.StartsWith(parent, StringComparison.Ordinal))
+            .Select(p => p[parent.Length..].Split('.')[0]).Distinct().Select(k => parent + k);
+    }
+
+    private static string Current(JsonObject values, string key)
+    {
+        JsonNode? node = values;
+        foreach (var segment in key.Split('.'))
+            node = node is JsonObject obj ? obj[segment] : null;
+        return node?.ToString() ?? "";
+    }
+}
+
+/// <summary>Helm's --set syntax: a.b=c,d=e with \, and \. escapes; typed values for --set.</summary>
+public static class StrVals
+{
+    public static IEnumerable<(IReadOnlyList<string> Key, JsonNode? Value)> Parse(string text, bool typed)
+    {
+        foreach (var pair in SplitUnescaped(text, ','))
+        {
+            var equals = IndexOfUnescaped(pair, '=');
+            if (equals <= 0)
+                throw new ChartValuesException($"--set '{pair}': expected key=value, e.g. --set defaults.drainEnabled=true");
+            var raw = Unescape(pair[(equals + 1)..]);
+            yield return (SplitKey(pair[..equals]), typed ? Typed(raw) : JsonValue.Create(raw));
+        }
+    }
+
+    public static IReadOnlyList<string> SplitKey(string key)
+    {
+        var segments = SplitUnescaped(key, '.').Select(Unescape).ToList();
+        if (segments.Any(s => s.Length == 0) || segments.Any(s => s.Contains('[')))
+            throw new ChartValuesException($"--set key '{key}': expected a dotted key such as defaults.drainTimeout (lists are not values of this chart)");
+        return segments;
+    }
+
+    /// <summary>As Helm: true/false are booleans, integers without a leading zero are numbers, null deletes.</summary>
+    private static JsonNode? Typed(string value) => value switch
+    {
+        "true" => JsonValue.Create(true),
+        "false" => JsonValue.Create(false),
+        "null" => null,
+        _ when value.Length > 0 && (value[0] != '0' || value.Length == 1) && long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
+        _ => JsonValue.Create(value),
+    };
+
+    private static IEnumerable<string> SplitUnescaped(string text, char separator)
+    {
+        var part = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                part.Append(text[i]).Append(text[++i]);
+                continue;
+            }
+            if (text[i] == separator)
+            {
+                yield return part.ToString();
+                part.Clear();
+                continue;
+            }
+            part.Append(text[i]);
+        }
+        yield return part.ToString();
+    }
+
+    private static int IndexOfUnescaped(string text, char c)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+                i++;
+            else if (text[i] == c)
+                return i;
+        }
+        return -1;
+    }
+
+    private static string Unescape(string text)
+    {
+        var result = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+            result.Append(text[i] == '\\' && i + 1 < text.Length ? text[++i] : text[i]);
+        return result.ToString();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argo.Workflows.Client;
+using k8s;
+using KataArgo.Lifecycle;
+
+namespace KataArgo.Chart;
+
+/// <summary>
+/// The plain manifests `helm template` would render for given values (ServiceAccount, RBAC,
+/// WorkflowTemplate), for GitOps and kubectl users without Helm.
+/// </summary>
+public static class ManifestRenderer
+{
+    public const string DefaultReleaseName = ChartMetadata.Name;
+
+    /// <param name="values">Validated values (see <see cref="ChartValuesLoader"/>).</param>
+    public static string Render(JsonObject values, string releaseName = DefaultReleaseName)
+    {
+        var labels = ChartMetadata.Labels(releaseName);
+        var target = new RbacTarget(
+            Text(values, "argoNamespace"),
+            Text(values, "defaults.helmNamespace"),
+            Text(values, "defaults.verificationNamespace"),
+            SuffixOf(Text(values, ChartValues.KataDeploySuffixPath)));
+        var documents = new List<JsonNode?> { ToNode(RbacManifests.ServiceAccount(target, labels)) };
+        documents.AddRange(RbacManifests.Rbac(target, labels).Select(ToNode));
+        documents.Add(JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options));
+        return ArgoYaml.SerializeAll(documents);
+    }
+
+    public static LifecycleOptions LifecycleOptionsFrom(JsonObject values, IReadOnlyDictionary<string, string> labels) => new()
+    {
+        Namespace = Text(values, "argoNamespace"),
+        Labels = labels,
+        ActiveDeadlineSeconds = ChartValues.Lookup(values, ChartValues.Get(ChartValues.ActiveDeadlinePath))!.GetValue<int>(),
+        ParameterDefaults = ChartValues.All
+            .Where(v => v.Parameter is not null)
+            .ToDictionary(v => v.Parameter!.Name, v => v.ToParameterValue(ChartValues.Lookup(values, v))),
+    };
+
+    /// <summary>kata-deploy names its objects NAME-SUFFIX when env.multiInstallSuffix is set.</summary>
+    public static string SuffixOf(string multiInstallSuffix) => multiInstallSuffix.Length == 0 ? "" : "-" + multiInstallSuffix;
+
+    private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, ChartValues.Get(path))?.GetValue<string>() ?? "";
+
+    private static JsonNode? ToNode(object kubernetesObject) => JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject));
+}

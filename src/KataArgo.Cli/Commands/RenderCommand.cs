@@ -1,0 +1,44 @@
+using System.CommandLine;
+using KataArgo.Chart;
+
+namespace KataArgo.Cli.Commands;
+
+/// <summary>`render [--out DIR] [--check]`: writes the chart, or reports how DIR differs from it.</summary>
+internal static class RenderCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "chart directory to write",
+            DefaultValueFactory = _ => ChartMetadata.DefaultDirectory,
+        };
+        var check = new Option<bool>("--check") { Description = "write nothing; exit 1 with a summary when the directory differs" };
+        var command = new Command("render", "write the kata-lifecycle-manager Helm chart") { output, check };
+        command.SetAction(parsed =>
+        {
+            var directory = console.Resolve(parsed.GetValue(output)!);
+            var files = ChartRenderer.Render();
+            if (parsed.GetValue(check))
+                return Check(console, parsed.GetValue(output)!, directory, files);
+            ChartDirectory.Replace(directory, files);
+            console.Out.WriteLine($"wrote {files.Count} files to {parsed.GetValue(output)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static int Check(CliConsole console, string shownPath, string directory, IReadOnlyDictionary<string, string> files)
+    {
+        var changes = ChartDirectory.Diff(directory, files);
+        if (changes.Count == 0)
+        {
+            console.Out.WriteLine($"{shownPath} is up to date");
+            return ExitCodes.Success;
+        }
+        foreach (var change in changes)
+            console.Out.WriteLine(change);
+        console.Error.WriteLine($"error: {shownPath} differs from what the code renders in {changes.Count} files; run `kata-argo render --out {shownPath}`");
+        return ExitCodes.Failed;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using KataArgo.Cli.Commands;
+
+namespace KataArgo.Cli;
+
+public static class KataArgoCli
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "print details and stack traces of failures", Recursive = true };
+        var root = new RootCommand("kata-argo: upgrade Kata Containers node by node with Argo Workflows") { verbose };
+        foreach (var command in Commands(console))
+            root.Subcommands.Add(command);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see kata-argo --help)");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (CliException e)
+        {
+            Report(console, e, parsed.GetValue(verbose));
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.Error.WriteLine("error: interrupted");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            Report(console, e, parsed.GetValue(verbose));
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static IEnumerable<Command> Commands(CliConsole console) =>
+    [
+        RenderCommand.Create(console),
+        TemplateCommand.Create(console),
+    ];
+
+    private static void Report(CliConsole console, Exception e, bool verbose)
+    {
+        console.Error.WriteLine("error: " + e.Message.ReplaceLineEndings(" "));
+        if (verbose)
+            console.Error.WriteLine(e);
+    }
+}

@@ -1,0 +1,3 @@
+using KataArgo.Cli;
+
+return await KataArgoCli.RunAsync(args, CliConsole.System());
