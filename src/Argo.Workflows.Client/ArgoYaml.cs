@@ -164,7 +164,9 @@ public static partial class ArgoYaml
                         throw new YamlException(keyNode.Start, keyNode.End, "only scalar mapping keys are supported");
                     if (obj.ContainsKey(key))
                         throw new YamlException(keyNode.Start, keyNode.End, $"duplicate key '{key}'");
-                    obj[key] = ToJson(valueNode, pointer + "/" + EscapePointer(key), lines);
+                    var child = pointer + "/" + EscapePointer(key);
+                    lines.TryAdd(child, (int)keyNode.Start.Line); // a field is reported at its key
+                    obj[key] = ToJson(valueNode, child, lines);
                 }
                 return obj;
             case YamlSequenceNode list:

@@ -31,7 +31,7 @@ public static class ChartValuesLoader
     {
         var values = ChartValues.Defaults();
         foreach (var (name, yaml) in sources.Files)
-            Merge(values, ParseFile(name, yaml));
+            Merge(values, ParseFile(name, yaml), "");
         foreach (var assignment in sources.Set)
             foreach (var (key, value) in StrVals.Parse(assignment, typed: true))
                 Assign(values, key, value);
@@ -78,14 +78,16 @@ public static class ChartValuesLoader
     }
 
     /// <summary>Helm's merge: maps merge key by key, anything else replaces, null deletes.</summary>
-    private static void Merge(JsonObject target, JsonObject source)
+    private static void Merge(JsonObject target, JsonObject source, string prefix)
     {
         foreach (var (key, value) in source.ToList())
         {
             if (value is null)
                 target.Remove(key);
             else if (value is JsonObject map && target[key] is JsonObject existing)
-                Merge(existing, map);
+                Merge(existing, map, prefix + key + ".");
+            else if (target[key] is JsonObject)
+                throw new ChartValuesException($"values: {prefix}{key}: expected a mapping, got '{value.ToJsonString()}'");
             else
                 target[key] = value.DeepClone();
         }
@@ -96,9 +98,10 @@ public static class ChartValuesLoader
         var node = values;
         foreach (var segment in key.Take(key.Count - 1))
         {
-            if (node[segment] is not JsonObject child)
-                node[segment] = child = [];
-            node = child;
+            if (node[segment] is null)
+                node[segment] = new JsonObject();
+            node = node[segment] as JsonObject
+                ?? throw new ChartValuesException($"values: {string.Join('.', key)}: '{segment}' is not a mapping");
         }
         if (value is null)
             node.Remove(key[^1]);

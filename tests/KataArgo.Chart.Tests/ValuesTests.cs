@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using KataArgo.Testing;
+
+namespace KataArgo.Chart.Tests;
+
+public class ValuesTests
+{
+    [Fact]
+    public void The_defaults_with_a_verification_pod_are_accepted()
+    {
+        var values = ChartFixture.Values();
+
+        Assert.Equal("argo", values["argoNamespace"]!.GetValue<string>());
+        Assert.False(values["defaults"]!["drainEnabled"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("defaults:\n  drianEnabled: true\n", "values: unknown key 'defaults.drianEnabled'; valid keys: defaults.helmRelease")]
+    [InlineData("argoNamespaces: argo\n", "values: unknown key 'argoNamespaces'; valid keys: argoNamespace")]
+    [InlineData("images:\n  helms: x:1\n", "values: unknown key 'images.helms'")]
+    [InlineData("defaults:\n  drainTimeout: 5 minutes\n", "values: defaults.drainTimeout: '5 minutes' is not a duration; use a Go duration such as 300s, 10m or 1h30m")]
+    [InlineData("defaults:\n  recycleTimeout: 2h\n", "values: defaults.recycleTimeout: '2h' is longer than the maximum 1h")]
+    [InlineData("defaults:\n  drainEnabled: \"true\"\n", "values: defaults.drainEnabled: expected true or false")]
+    [InlineData("defaults:\n  helmNamespace: Kube_System\n", "values: defaults.helmNamespace: 'Kube_System' is not a namespace name")]
+    [InlineData("defaults:\n  activeDeadlineSeconds: 10\n", "values: defaults.activeDeadlineSeconds: 10 is out of range")]
+    [InlineData("defaults:\n  activeDeadlineSeconds: soon\n", "values: defaults.activeDeadlineSeconds: expected a whole number")]
+    [InlineData("images:\n  helm: alpine/k8s:latest\n", "values: images.helm: 'alpine/k8s:latest' uses :latest; pin a version")]
+    [InlineData("images:\n  kubectl: alpine/k8s\n", "values: images.kubectl: 'alpine/k8s' has no tag; pin a version")]
+    [InlineData("defaults:\n  nodeSelector: \"a=b; rm -rf /\"\n", "values: defaults.nodeSelector: 'a=b; rm -rf /' is not a label selector")]
+    [InlineData("defaults: [1, 2]\n", "values: defaults: expected a mapping")]
+    [InlineData("- a\n", "values file values-0.yaml: expected a mapping of values at the top level")]
+    [InlineData("a: [\n", "values file values-0.yaml: not valid YAML")]
+    public void Malformed_values_are_refused_with_one_line_naming_the_value_and_the_fix(string file, string expected)
+    {
+        var error = Assert.Throws<ChartValuesException>(() => ChartFixture.Values(file));
+
+        Assert.StartsWith(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("", VerificationPodRules.Missing)]
+    [InlineData("   \n", VerificationPodRules.Missing)]
+    [InlineData("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a 'Deployment', not a Pod")]
+    [InlineData("metadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a '', not a Pod")]
+    [InlineData("kind: Pod\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node-a\n", VerificationPodRules.NoNodePlaceholder)]
+    [InlineData("kind: Pod\nspec: {nodeName: ${NODE}}\n---\nkind: Pod\n", VerificationPodRules.SeveralDocuments)]
+    [InlineData("kind: Pod\nspec: [\n", VerificationPodRules.NotYaml)]
+    public void The_verification_pod_must_be_one_pod_using_the_node_placeholder(string pod, string expected)
+    {
+        var error = Assert.Throws<ChartValuesException>(() => ChartValuesLoader.Load(new ChartValuesLoader.Sources
+        {
+            SetFile = [(ChartValues.VerificationPodPath, pod)],
+        }));
+
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_leading_document_marker_is_not_a_second_document()
+    {
+        Assert.Null(VerificationPodRules.Check("---\n" + Samples.CudaVerificationPod));
+    }
+
+    [Fact]
+    public void Set_values_are_typed_as_helm_types_them()
+    {
+        var values = ChartValuesLoader.Load(new ChartValuesLoader.Sources
+        {
+            Set = ["defaults.drainEnabled=true,defaults.activeDeadlineSeconds=3600", @"defaults.nodeSelector=a=b\,c=d"],
+            SetString = ["defaults.helmRelease=kata-deploy"],
+            SetFile = [(ChartValues.VerificationPodPath, Samples.CudaVerificationPod)],
+        });
+
+        Assert.True(values["defaults"]!["drainEnabled"]!.GetValue<bool>());
+        Assert.Equal(3600, values["defaults"]!["activeDeadlineSeconds"]!.GetValue<long>());
+        Assert.Equal("a=b,c=d", values["defaults"]!["nodeSelector"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Later_sources_win_and_null_removes_a_value()
+    {
+        var values = ChartFixture.Values("defaults:\n  helmRelease: first\n", "defaults:\n  helmRelease: second\n  nodes: null\n");
+
+        Assert.Equal("second", values["defaults"]!["helmRelease"]!.GetValue<string>());
+        Assert.False(values["defaults"]!.AsObject().ContainsKey("nodes"));
+    }
+
+    [Fact]
+    public void Values_reach_the_workflow_parameters()
+    {
+        var options = ManifestRenderer.LifecycleOptionsFrom(ChartFixture.Values(ChartFixture.CustomValues), new Dictionary<string, string>());
+
+        Assert.Equal("workflows", options.Namespace);
+        Assert.Equal("kata-gpu", options.ParameterDefaults["helm-release"]);
+        Assert.Equal("true", options.ParameterDefaults["drain-enabled"]);
+        Assert.Equal(86400, options.ActiveDeadlineSeconds);
+        Assert.Equal(Samples.CudaVerificationPod, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(options.ParameterDefaults["verification-pod"])));
+    }
+
+    [Fact]
+    public void The_schema_rejects_unknown_keys_at_every_level()
+    {
+        var schema = ValuesSchema.Build();
+
+        Assert.False(schema["additionalProperties"]!.GetValue<bool>());
+        foreach (var section in new[] { "defaults", "images", "kataDeploy" })
+            Assert.False(schema["properties"]![section]!["additionalProperties"]!.GetValue<bool>());
+        Assert.All(ChartValues.All, v => Assert.NotNull(Lookup(schema, v.Segments)));
+    }
+
+    private static JsonNode? Lookup(JsonObject schema, string[] segments)
+    {
+        JsonNode? node = schema;
+        foreach (var segment in segments)
+            node = node?["properties"]?[segment];
+        return node;
+    }
+}

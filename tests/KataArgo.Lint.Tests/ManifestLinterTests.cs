@@ -1,0 +1,154 @@
+namespace KataArgo.Lint.Tests;
+
+public class ManifestLinterTests
+{
+    private const string Valid = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: WorkflowTemplate
+        metadata:
+          name: sample
+        spec:
+          entrypoint: main
+          onExit: exit
+          arguments:
+            parameters:
+            - name: target
+              value: "1"
+          templates:
+          - name: main
+            steps:
+            - - name: produce
+                template: produce
+            - - name: consume
+                template: consume
+                arguments:
+                  parameters:
+                  - name: value
+                    value: "{{steps.produce.outputs.parameters.out}}"
+                when: "{{workflow.parameters.target}} == 1"
+            - - name: loop
+                template: consume
+                arguments:
+                  parameters:
+                  - name: value
+                    value: "{{item}}"
+                withParam: "{{steps.produce.outputs.result}}"
+          - name: produce
+            outputs:
+              parameters:
+              - name: out
+                globalName: out
+                valueFrom:
+                  path: /tmp/out
+            script:
+              image: alpine:3.20
+              command: [sh]
+              source: echo '["a"]'
+          - name: consume
+            inputs:
+              parameters:
+              - name: value
+            container:
+              image: alpine:3.20
+              args: ["{{inputs.parameters.value}}", "{{workflow.outputs.parameters.out}}"]
+          - name: exit
+            container:
+              image: alpine:3.20
+              args: ["{{workflow.status}}"]
+
+        """;
+
+    [Fact]
+    public void A_valid_template_has_no_finding() => Assert.Empty(Lint(Valid));
+
+    [Theory]
+    [InlineData("  onExit: exit\n", "  onExit: exit\n  failfast: true\n", "sample.yaml:8: unknown field 'spec.failfast': the schema does not declare it and Argo would drop it (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  onExit: exit\n", "  onExit: exit\n  synchronization:\n    mutex:\n      name: one\n", "sample.yaml:9: unknown field 'spec.synchronization.mutex': the schema does not declare it and Argo would drop it (Argo v4.1.2 schema)")]
+    [InlineData("  onExit: exit\n", "  onExit: exit\n  podResources: {}\n", "sample.yaml:8: unknown field 'spec.podResources': the schema does not declare it and Argo would drop it (Argo v3.7.18 schema)")]
+    [InlineData("  onExit: exit\n", "  onExit: exit\n  parallelism: one\n", "sample.yaml:8: 'spec.parallelism' must be an integer (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    retryStrategy:\n      limit: 3\n    outputs:", "sample.yaml:33: 'spec.templates[1].retryStrategy.limit' must be a string (Argo v4.1.2 and v3.7.18 schema)")]
+    public void Schema_problems_name_the_field_the_line_and_the_argo_versions(string find, string replace, string expected)
+    {
+        Assert.Contains(expected, Lint(Valid.Replace(find, replace)));
+    }
+
+    [Theory]
+    [InlineData("entrypoint: main", "entrypoint: mian", "entrypoint refers to template 'mian', which does not exist")]
+    [InlineData("onExit: exit", "onExit: exitt", "onExit refers to template 'exitt', which does not exist")]
+    [InlineData("        template: consume\n        arguments:", "        template: consum\n        arguments:", "step refers to template 'consum', which does not exist")]
+    [InlineData("{{steps.produce.outputs.parameters.out}}", "{{steps.produce.outputs.parameters.output}}", "step 'produce' (template 'produce') has no output parameter 'output'")]
+    [InlineData("{{steps.produce.outputs.parameters.out}}", "{{steps.consume.outputs.parameters.out}}", "no earlier step named 'consume' in template 'main'")]
+    [InlineData("{{inputs.parameters.value}}", "{{inputs.parameters.values}}", "template 'consume' has no input parameter 'values'")]
+    [InlineData("{{workflow.parameters.target}}", "{{workflow.parameters.targets}}", "'targets' is not a workflow parameter")]
+    [InlineData("{{workflow.outputs.parameters.out}}", "{{workflow.outputs.parameters.in}}", "no template exports a global output named 'in'")]
+    [InlineData("{{workflow.status}}", "{{workflow.state}}", "unknown workflow variable")]
+    [InlineData("{{workflow.status}}", "{{item}}", "{{item}} is only defined in a step or task with withItems")]
+    [InlineData("{{workflow.status}}", "{{steps.produce.outputs.result}}", "steps.* is only defined in a later step")]
+    [InlineData("== 1\"", "== one\"", "bare word 'one' is read as an undefined variable")]
+    [InlineData("== 1\"", "== (1\"", "a '(' is not closed")]
+    [InlineData("          - name: value\n            value: \"{{item}}\"", "          - name: valeu\n            value: \"{{item}}\"", "template 'consume' has no input parameter 'valeu'")]
+    [InlineData("          - name: value\n            value: \"{{item}}\"", "          - name: other\n            value: \"{{item}}\"", "step 'loop' does not pass input 'value' required by template 'consume'")]
+    public void References_a_schema_cannot_check_are_resolved(string find, string replace, string expected)
+    {
+        var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Contains(Lint(text), f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Recursive_templates_are_reported_as_a_warning()
+    {
+        var text = Valid.Replace("  - name: exit\n    container:", "  - name: exit\n    steps:\n    - - name: again\n        template: exit\n    container:");
+
+        Assert.Contains(Lint(text), f => f.Contains("warning: templates call each other recursively (exit -> exit)"));
+    }
+
+    [Fact]
+    public void Dag_tasks_are_checked_too()
+    {
+        const string dag = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata:
+              generateName: dag-
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                dag:
+                  tasks:
+                  - name: a
+                    template: leaf
+                  - name: b
+                    template: leaf
+                    dependencies: [a, c]
+                    arguments:
+                      parameters:
+                      - name: x
+                        value: "{{tasks.a.outputs.parameters.nope}}"
+              - name: leaf
+                inputs:
+                  parameters:
+                  - name: x
+                    value: default
+                container:
+                  image: alpine:3.20
+
+            """;
+
+        var findings = ManifestLinter.Lint("dag.yaml", dag).Select(f => f.ToString()).ToList();
+
+        Assert.Contains(findings, f => f.Contains("task depends on 'c', which is not a task of this DAG"));
+        Assert.Contains(findings, f => f.Contains("task 'a' (template 'leaf') has no output parameter 'nope'"));
+    }
+
+    [Fact]
+    public void Invalid_yaml_and_files_without_argo_objects_are_reported()
+    {
+        Assert.Contains(Lint("a: [\n"), f => f.StartsWith("sample.yaml:2: not valid YAML", StringComparison.Ordinal));
+        Assert.Equal(["sample.yaml:1: warning: no Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow found"], Lint("kind: ConfigMap\n"));
+    }
+
+    private static List<string> Lint(string yaml) => ManifestLinter.Lint("sample.yaml", yaml).Select(f => f.ToString()).ToList();
+}
