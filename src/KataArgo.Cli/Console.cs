@@ -10,6 +10,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, string Working
         global::System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value));
 
+    /// <summary>The time, and the waits between retries and polls, of commands that talk to a cluster; tests pass a fast fake.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string? Env(string name) => Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     public string Resolve(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -11,6 +11,7 @@ public static class KataArgoCli
         var root = new RootCommand("kata-argo: upgrade Kata Containers node by node with Argo Workflows") { verbose };
         foreach (var command in Commands(console))
             root.Subcommands.Add(command);
+        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(console);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -45,6 +46,12 @@ public static class KataArgoCli
     [
         RenderCommand.Create(console),
         TemplateCommand.Create(console),
+        LintCommand.Create(console),
+        PlanCommand.Create(console),
+        SubmitCommand.Create(console),
+        WatchCommand.Create(console),
+        StatusCommand.Create(console),
+        RecoverCommand.Create(console),
     ];
 
     private static void Report(CliConsole console, Exception e, bool verbose)
@@ -52,5 +59,19 @@ public static class KataArgoCli
         console.Error.WriteLine("error: " + e.Message.ReplaceLineEndings(" "));
         if (verbose)
             console.Error.WriteLine(e);
+    }
+}
+
+/// <summary>--version prints this tool's version, also when hosted in-process (tests).</summary>
+internal sealed class PrintVersion(CliConsole console) : System.CommandLine.Invocation.SynchronousCommandLineAction
+{
+    public static string Version { get; } =
+        typeof(PrintVersion).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        console.Out.WriteLine(Version);
+        return ExitCodes.Success;
     }
 }

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using KataArgo.Submitter;
+
+namespace KataArgo.Cli.Commands;
+
+/// <summary>
+/// How the commands that talk to a cluster reach it: the <c>argo</c> CLI's flags and environment
+/// for an Argo server, kubectl's kubeconfig for the Kubernetes API.
+/// </summary>
+internal sealed class ClusterOptions
+{
+    private readonly Option<string?> _server = new("--argo-server", "-s") { Description = "Argo server host:port, without a scheme (ARGO_SERVER); unset: the Kubernetes API" };
+    private readonly Option<bool?> _secure = Flag("--secure", "-e", "use TLS to the Argo server (ARGO_SECURE; default true, false: plain HTTP)");
+    private readonly Option<bool?> _insecure = Flag("--insecure-skip-verify", "-k", "do not verify the Argo server's certificate (ARGO_INSECURE_SKIP_VERIFY)");
+    private readonly Option<string?> _token = new("--token") { Description = "Argo server token, 'Bearer xxx' or bare (ARGO_TOKEN)" };
+    private readonly Option<bool> _kube = new("--kube") { Description = "use the Kubernetes API (kubeconfig or in-cluster) even when an Argo server is configured" };
+    private readonly Option<string?> _namespace = new("--namespace", "-n") { Description = "namespace of the WorkflowTemplate and its runs (ARGO_NAMESPACE; default: the kubeconfig's, else argo)" };
+    private readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)" };
+    private readonly Option<string?> _context = new("--context") { Description = "kubeconfig context to use" };
+    private readonly bool _kubernetesOnly;
+
+    private ClusterOptions(bool kubernetesOnly) => _kubernetesOnly = kubernetesOnly;
+
+    /// <summary>Argo server or Kubernetes API: submit, watch, status, recover.</summary>
+    public static ClusterOptions AddTo(Command command) => new ClusterOptions(false).Add(command);
+
+    /// <summary>Kubernetes API only: plan.</summary>
+    public static ClusterOptions AddKubernetesTo(Command command) => new ClusterOptions(true).Add(command);
+
+    private ClusterOptions Add(Command command)
+    {
+        if (!_kubernetesOnly)
+        {
+            foreach (var option in new Option[] { _server, _secure, _insecure, _token, _kube, _namespace })
+                command.Options.Add(option);
+        }
+        command.Options.Add(_kubeconfig);
+        command.Options.Add(_context);
+        return this;
+    }
+
+    public ConnectionFlags Flags(ParseResult parsed, CliConsole console) => new()
+    {
+        ArgoServer = _kubernetesOnly ? null : parsed.GetValue(_server),
+        Secure = _kubernetesOnly ? null : parsed.GetValue(_secure),
+        InsecureSkipVerify = _kubernetesOnly ? null : parsed.GetValue(_insecure),
+        Token = _kubernetesOnly ? null : parsed.GetValue(_token),
+        Namespace = _kubernetesOnly ? null : parsed.GetValue(_namespace),
+        Kube = _kubernetesOnly || parsed.GetValue(_kube),
+        KubeConfig = parsed.GetValue(_kubeconfig) is { } path ? console.Resolve(path) : null,
+        KubeContext = parsed.GetValue(_context),
+    };
+
+    /// <summary>A <c>-p name=value</c> option (repeatable).</summary>
+    public static Option<string[]> Parameters(string description) => new("--parameter", "-p")
+    {
+        Description = description,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Runs a command that talks to a cluster, turning its failures into exit codes.</summary>
+    public static async Task<int> Run(CliConsole console, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (SubmitterException e)
+        {
+            throw new ClusterCommandException(e);
+        }
+    }
+
+    private static Option<bool?> Flag(string name, string alias, string description) => new(name, alias)
+    {
+        Description = description,
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = result => result.Tokens.Count == 0 || ParseBool(result.Tokens[0].Value, result),
+    };
+
+    private static bool ParseBool(string value, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (bool.TryParse(value, out var parsed))
+            return parsed;
+        result.AddError($"'{value}' is not a boolean; use true or false");
+        return false;
+    }
+}
+
+/// <summary>A submitter failure with the spec's exit code; --verbose shows the original exception.</summary>
+internal sealed class ClusterCommandException(SubmitterException inner) : CliException(ExitCodeOf(inner.Kind), inner.Message)
+{
+    public override string ToString() => inner.ToString();
+
+    private static int ExitCodeOf(FailureKind kind) => kind switch
+    {
+        FailureKind.InvalidRequest => ExitCodes.Usage,
+        FailureKind.Unreachable => ExitCodes.Unreachable,
+        FailureKind.TemplateMissing => ExitCodes.TemplateMissing,
+        _ => ExitCodes.Failed,
+    };
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using KataArgo.Cli.Progress;
+using KataArgo.Submitter;
+
+namespace KataArgo.Cli.Commands;
+
+/// <summary>`plan -p target-version=X [-p ...]`: which nodes a run would upgrade, in which order, and which it would skip and why.</summary>
+internal static class PlanCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var parameters = ClusterOptions.Parameters("workflow parameter NAME=VALUE (repeatable): target-version, helm-release, helm-namespace, node-selector, node-taint-key, node-taint-value, nodes, drain-enabled");
+        var command = new Command("plan", "show which nodes a run would upgrade, in order, and which it would skip and why (reads the cluster)") { parameters };
+        var cluster = ClusterOptions.AddKubernetesTo(command);
+        command.SetAction((parsed, cancellationToken) => ClusterOptions.Run(console, async () =>
+        {
+            var values = UpgradePlanner.Parameters(parsed.GetValue(parameters) ?? []);
+            var connection = ConnectionSettings.ResolveKubernetes(cluster.Flags(parsed, console), console.Env);
+            using var transport = new KubernetesTransport(connection, console.Clock);
+            var plan = await new UpgradePlanner(transport).PlanAsync(values, cancellationToken);
+            console.Out.Write(PlanText.Format(plan));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using Argo.Workflows.Client;
+
+namespace KataArgo.Submitter;
+
+/// <summary>
+/// The Argo server's API (what the <c>argo</c> CLI uses with ARGO_SERVER), through the generated
+/// Argo.Workflows.Client; only the event stream, which the generator cannot express, is read by
+/// <see cref="WorkflowEventStream"/>.
+/// </summary>
+public sealed class ArgoServerTransport : WorkflowTransport
+{
+    private readonly ArgoServerConnection _connection;
+    private readonly SocketsHttpHandler _sockets;
+    private readonly HttpClient _api;
+    private readonly HttpClient _stream;
+    private readonly WorkflowServiceClient _workflows;
+    private readonly WorkflowTemplateServiceClient _templates;
+    private readonly WorkflowEventStream _events;
+
+    public ArgoServerTransport(ArgoServerConnection connection, TimeProvider clock, RetryOptions? retry = null)
+    {
+        _connection = connection;
+        _sockets = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (connection.InsecureSkipVerify)
+            _sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        // Requests are retried; the event stream reconnects by itself instead.
+        _api = Client(new TransientRetryHandler(retry ?? RetryOptions.Default, clock, _sockets));
+        _stream = Client(_sockets);
+        _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
+        _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
+        _events = new WorkflowEventStream(_stream, connection.BaseUri);
+    }
+
+    public override ClusterConnection Connection => _connection;
+
+    protected override string CredentialsHint => "set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)";
+
+    public override Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken) =>
+        Call("GET", $"api/v1/workflow-templates/{Namespace}/{RunRequest.TemplateName}",
+            () => _templates.GetWorkflowTemplateAsync(Namespace, RunRequest.TemplateName, cancellationToken: cancellationToken),
+            notFound: e => TemplateMissing($"{_connection.Describe}: HTTP 404"));
+
+    public override Task<Workflow> GetWorkflowAsync(string name, CancellationToken cancellationToken) =>
+        Call("GET", $"api/v1/workflows/{Namespace}/{name}",
+            () => _workflows.GetWorkflowAsync(Namespace, name, cancellationToken: cancellationToken),
+            notFound: e => WorkflowNotFound(name, $"{_connection.Describe}: HTTP 404"));
+
+    protected override async Task<Workflow?> CreateAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var body = new WorkflowSubmitRequest
+        {
+            Namespace = Namespace,
+            ResourceKind = "WorkflowTemplate",
+            ResourceName = RunRequest.TemplateName,
+            SubmitOptions = new SubmitOpts
+            {
+                Name = request.Name,
+                EntryPoint = request.Entrypoint,
+                Parameters = [.. request.Parameters.Select(p => $"{p.Key}={p.Value}")],
+                Annotations = $"{RunRequest.SubmissionAnnotation}={request.SubmissionId}",
+            },
+        };
+        try
+        {
+            return await Call("POST", $"api/v1/workflows/{Namespace}/submit",
+                () => _workflows.SubmitWorkflowAsync(Namespace, body, cancellationToken),
+                notFound: e => TemplateMissing($"{_connection.Describe}: HTTP 404"),
+                conflict: true).ConfigureAwait(false);
+        }
+        catch (ConflictException)
+        {
+            return null;
+        }
+    }
+
+    public override async IAsyncEnumerable<Workflow> StreamAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var events = _events.ReadAsync(Namespace, name, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    yield break;
+            }
+            catch (WorkflowStreamException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                throw HttpError("GET", new Uri(_connection.BaseUri, $"api/v1/workflow-events/{Namespace}"), (int)e.StatusCode, null);
+            }
+            yield return events.Current;
+        }
+    }
+
+    private async Task<T> Call<T>(string method, string path, Func<Task<T>> call, Func<ArgoApiException, SubmitterException> notFound, bool conflict = false)
+    {
+        var url = new Uri(_connection.BaseUri, path);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (ArgoApiException e) when (e.StatusCode == 404)
+        {
+            throw notFound(e);
+        }
+        catch (ArgoApiException e) when (e.StatusCode == 409 && conflict)
+        {
+            throw new ConflictException();
+        }
+        catch (ArgoApiException e)
+        {
+            throw HttpError(method, url, e.StatusCode, ServerMessage(e));
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
+        {
+            throw Unreachable(method, url, e);
+        }
+    }
+
+    private static string? ServerMessage(ArgoApiException e) =>
+        e is ArgoApiException<Error> { Result.Message: { Length: > 0 } message } ? message
+        : e.Response is { Length: > 0 and < 300 } text ? text
+        : null;
+
+    private HttpClient Client(HttpMessageHandler handler)
+    {
+        var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        if (_connection.Authorization is { } authorization)
+            client.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(authorization);
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("kata-argo", typeof(ArgoServerTransport).Assembly.GetName().Version?.ToString(3)));
+        return client;
+    }
+
+    public override void Dispose()
+    {
+        _api.Dispose();
+        _stream.Dispose();
+        _sockets.Dispose();
+    }
+
+    private sealed class ConflictException : Exception;
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text.RegularExpressions;
+using Argo.Workflows.Client;
+
+namespace KataArgo.Submitter;
+
+/// <summary>
+/// One way of reaching the cluster's workflows: the Argo server or the Kubernetes API. Both
+/// submit the same Workflow (a <c>workflowTemplateRef</c> to kata-lifecycle-manager) and read the
+/// same Workflow objects back.
+/// </summary>
+public abstract partial class WorkflowTransport : IDisposable
+{
+    public abstract ClusterConnection Connection { get; }
+
+    public static WorkflowTransport Create(ClusterConnection connection, TimeProvider clock, RetryOptions? retry = null) => connection switch
+    {
+        ArgoServerConnection argo => new ArgoServerTransport(argo, clock, retry),
+        KubernetesConnection kube => new KubernetesTransport(kube, clock, retry),
+        _ => throw new ArgumentOutOfRangeException(nameof(connection)),
+    };
+
+    public string Namespace => Connection.Namespace;
+
+    /// <summary>The installed WorkflowTemplate; <see cref="FailureKind.TemplateMissing"/> when there is none.</summary>
+    public abstract Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken);
+
+    public abstract Task<Workflow> GetWorkflowAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates the run; null when a workflow of that name already exists.</summary>
+    protected abstract Task<Workflow?> CreateAsync(RunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The workflow's states over one watch connection, starting with the current one; ends when the connection does.</summary>
+    public abstract IAsyncEnumerable<Workflow> StreamAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Submits the run after checking the installed template accepts it. Idempotent: a retried
+    /// request that finds its own earlier attempt returns that workflow instead of a second run.
+    /// </summary>
+    public async Task<Workflow> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        CheckTemplate(await GetTemplateAsync(cancellationToken).ConfigureAwait(false), request);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await CreateAsync(request, cancellationToken).ConfigureAwait(false) is { } created)
+                return created;
+            var existing = await GetWorkflowAsync(request.Name, cancellationToken).ConfigureAwait(false);
+            if (existing.Metadata.Annotations?.GetValueOrDefault(RunRequest.SubmissionAnnotation) == request.SubmissionId)
+                return existing;
+            if (request.NameGiven || attempt >= 2)
+                throw new SubmitterException(FailureKind.InvalidRequest, $"a workflow named {request.Name} already exists in namespace {Namespace}; choose another --name");
+            request = request with { Name = WorkflowNames.NewRunName() };
+        }
+    }
+
+    /// <summary>Refuses a run the installed template would not understand (an older chart).</summary>
+    public void CheckTemplate(WorkflowTemplate template, RunRequest request)
+    {
+        var upgrade = $"upgrade the chart in {Namespace} to the version of this kata-argo ({InstallHint.Short(Namespace)})";
+        if (template.Spec.Templates?.Any(t => t.Name == request.Entrypoint) == false)
+            throw new SubmitterException(FailureKind.InvalidRequest, $"the installed WorkflowTemplate {RunRequest.TemplateName} has no entrypoint {request.Entrypoint}; {upgrade}");
+        var declared = template.Spec.Arguments?.Parameters?.Select(p => p.Name).ToHashSet() ?? [];
+        if (request.Parameters.FirstOrDefault(p => !declared.Contains(p.Key)) is { Key: { } unknown })
+            throw new SubmitterException(FailureKind.InvalidRequest, $"the installed WorkflowTemplate {RunRequest.TemplateName} does not declare parameter {unknown}; {upgrade}");
+    }
+
+    public abstract void Dispose();
+
+    protected SubmitterException TemplateMissing(string detail) =>
+        new(FailureKind.TemplateMissing, $"WorkflowTemplate {RunRequest.TemplateName} not found in namespace {Namespace} ({detail}); install the chart: {InstallHint.Full(Namespace)}");
+
+    protected SubmitterException WorkflowNotFound(string name, string detail) =>
+        new(FailureKind.InvalidRequest, $"workflow {name} not found in namespace {Namespace} ({detail})");
+
+    /// <summary>One line for a request that failed without an HTTP answer.</summary>
+    protected SubmitterException Unreachable(string method, Uri url, Exception e) => new(FailureKind.Unreachable, e switch
+    {
+        HttpRequestException { InnerException: AuthenticationException auth } =>
+            $"cannot reach {Connection.Describe}: {method} {url}: TLS handshake failed ({Reason(auth)}); if the server's certificate is self-signed, pass -k/--insecure-skip-verify or set ARGO_INSECURE_SKIP_VERIFY=true",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
+            $"cannot reach {Connection.Describe}: {method} {url}: TLS handshake failed ({Reason(e)}); for a plain-HTTP server set ARGO_SECURE=false",
+        TimeoutException =>
+            $"cannot reach {Connection.Describe}: {method} {url}: no answer in time ({e.Message}), after retries",
+        _ => $"cannot reach {Connection.Describe}: {method} {url}: {Reason(e)}",
+    }, e);
+
+    /// <summary>One line for an HTTP error answer: the URL, the status and what the server said.</summary>
+    protected SubmitterException HttpError(string method, Uri url, int status, string? serverMessage)
+    {
+        var what = $"{method} {url}: HTTP {status} {StatusText(status)}{(string.IsNullOrWhiteSpace(serverMessage) ? "" : ": " + OneLine(serverMessage))}";
+        return status switch
+        {
+            401 or 403 => new(FailureKind.Unreachable, $"{Connection.Describe} refused the credentials: {what}; {CredentialsHint}"),
+            >= 500 => new(FailureKind.Unreachable, $"{Connection.Describe} failed: {what}, after retries"),
+            400 or 409 or 422 => new(FailureKind.InvalidRequest, $"{Connection.Describe} rejected the request: {what}"),
+            _ => new(FailureKind.Failed, $"{Connection.Describe} answered {what}"),
+        };
+    }
+
+    protected abstract string CredentialsHint { get; }
+
+    public static string StatusText(int status) =>
+        Enum.IsDefined(typeof(HttpStatusCode), status) ? SplitWords().Replace(((HttpStatusCode)status).ToString(), " $1") : "";
+
+    private static string Reason(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is SocketException socket)
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.ConnectionReset => "connection reset",
+                    SocketError.HostNotFound or SocketError.NoData => "host not found",
+                    SocketError.TimedOut => "connection timed out",
+                    _ => OneLine(socket.Message),
+                };
+        return OneLine(e.InnerException is { } i && e.Message.Contains("see inner exception", StringComparison.OrdinalIgnoreCase) ? i.Message : e.Message);
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    [GeneratedRegex("(?<=[a-z])([A-Z])")]
+    private static partial Regex SplitWords();
+}
+
+/// <summary>How to install the chart, for the "template missing" error.</summary>
+public static class InstallHint
+{
+    public static string Full(string ns) =>
+        $"helm install {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --set-file defaults.verificationPod=pod.yaml, " +
+        $"or without Helm: kata-argo template -n {ns} --set-file defaults.verificationPod=pod.yaml | kubectl apply -f -";
+
+    public static string Short(string ns) =>
+        $"helm upgrade {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --reuse-values, or kata-argo template ... | kubectl apply -f -";
+}

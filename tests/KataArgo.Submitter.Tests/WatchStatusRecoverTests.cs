@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Argo.Workflows.Client;
+using KataArgo.Submitter.Tests.Fakes;
+using KataArgo.Testing;
+
+namespace KataArgo.Submitter.Tests;
+
+/// <summary>`watch`, `status` and `recover` of existing runs on the Argo server.</summary>
+public class WatchStatusRecoverTests
+{
+    private const string Sunny = "kata-lifecycle-manager-7xk2p";
+    private const string Rainy = "kata-lifecycle-manager-q9m4t";
+
+    /// <summary>`submit --watch` prints the run name, then exactly what `watch` prints.</summary>
+    private static string WatchOutput(string scenario) => Snapshot.Updating
+        ? ""
+        : File.ReadAllText(Repo.Path("snapshots", "cli", $"watch-{scenario}.txt")).Split('\n', 2)[1];
+
+    [Fact]
+    public async Task Watch_reconnects_after_the_event_stream_drops_and_misses_nothing()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("sunny");
+        server.DropFirstStreamAfter = 4;
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "watch", Sunny);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, server.StreamConnections);
+        Assert.Contains($"warning: the event stream of {Sunny} failed", result.Error);
+        if (!Snapshot.Updating)
+            Assert.Equal(WatchOutput("sunny"), result.Out);
+        Assert.Empty(server.Violations);
+    }
+
+    [Fact]
+    public async Task Watch_falls_back_to_polling_when_the_stream_keeps_failing()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("rainy");
+        server.StreamUnavailable = true;
+        var clock = new FastClock(CliRunner.RecordedStart);
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), clock, "watch", Rainy);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, server.StreamConnections);
+        Assert.True(server.Count("WorkflowService_GetWorkflow") > 10, "polled the workflow");
+        Assert.Contains("polling every 5s instead", result.Error);
+        Assert.Contains($"error: {Rainy} Failed: node node-b failed at step verify", result.Error);
+        if (!Snapshot.Updating)
+            Assert.Equal(WatchOutput("rainy"), result.Out);
+    }
+
+    [Fact]
+    public async Task Watch_of_an_unknown_run_exits_2()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "watch", "kata-lifecycle-manager-nope1");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("workflow kata-lifecycle-manager-nope1 not found in namespace argo", result.Error);
+    }
+
+    [Fact]
+    public async Task Status_of_a_running_run_shows_each_node_and_exits_0()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        var replay = WorkflowReplay.Load("sunny");
+        var step = Enumerable.Range(0, replay.Steps).First(s => replay.Moment(s) == CliRunner.RecordedStart.AddSeconds(4 * 60 + 7));
+        server.AddRun("sunny", step, frozen: true);
+        var clock = new FastClock(replay.Moment(step).AddSeconds(20));
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), clock, "status", Sunny);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Snapshot.Verify("cli/status-running.txt", result.Out);
+    }
+
+    [Fact]
+    public async Task Status_of_a_failed_run_exits_1_with_the_failure()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("rainy", int.MaxValue, frozen: true);
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "status", Rainy);
+
+        Assert.Equal(1, result.ExitCode);
+        Snapshot.Verify("cli/status-rainy.txt", result.Out);
+        Assert.StartsWith($"error: {Rainy} Failed: node node-b failed at step verify (Error (exit code 1))", result.Error);
+    }
+
+    [Fact]
+    public async Task Status_of_a_terminated_run_says_to_recover()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        var replay = WorkflowReplay.Load("sunny");
+        var step = Enumerable.Range(0, replay.Steps).First(s => replay.Moment(s) == CliRunner.RecordedStart.AddSeconds(4 * 60 + 7));
+        server.AddRun("sunny", step, frozen: true, edit: workflow =>
+        {
+            // argo terminate: the run fails at once and its exit handler never runs.
+            workflow["status"]!["phase"] = "Failed";
+            workflow["status"]!["message"] = "Stopped with strategy 'Terminate'";
+            workflow["status"]!["finishedAt"] = "2025-06-02T12:04:30Z";
+        });
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "status", Sunny);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {Sunny} Failed: the run was stopped (Stopped with strategy 'Terminate'); if nodes were left cordoned, run `kata-argo recover {Sunny}`\n", result.Error);
+        Assert.Contains("node-b  verifying", result.Out);
+    }
+
+    [Fact]
+    public async Task Recover_submits_the_recover_entrypoint_with_the_runs_release()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("rainy", int.MaxValue, frozen: true);
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "recover", Rainy, "-p", "recycle-timeout=20m", "--name", "kata-lifecycle-manager-r2c4v");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("kata-lifecycle-manager-r2c4v\n", result.Out);
+        var body = JsonSerializer.Deserialize<WorkflowSubmitRequest>(server.Requests.Single(r => r.Operation == "WorkflowService_SubmitWorkflow").Body!, ArgoJson.Options)!;
+        Assert.Equal("recover", body.SubmitOptions!.EntryPoint);
+        Assert.Equal([$"run={Rainy}", "helm-release=kata-deploy", "helm-namespace=kube-system", "recycle-timeout=20m"], body.SubmitOptions.Parameters);
+        Assert.Empty(server.Violations);
+    }
+
+    [Fact]
+    public async Task Recover_refuses_a_run_that_is_still_running()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("sunny", 10, frozen: true);
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "recover", Sunny);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"{Sunny} is still Running", result.Error);
+        Assert.Equal(0, server.Count("WorkflowService_SubmitWorkflow"));
+    }
+}
