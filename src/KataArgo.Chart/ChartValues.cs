@@ -44,7 +44,7 @@ public static class ChartValues
         new(VerificationPodPath, "",
             "Required. The verification Pod manifest (YAML), usually --set-file defaults.verificationPod=pod.yaml; " +
             "${NODE} and ${TEST_POD} are substituted per node, and it must be pinned to ${NODE}.",
-            Schema.String(256 * 1024))
+            Schema.String(ParameterRules.MaxVerificationPodBase64 / 4 * 3))
         {
             Parameter = P.VerificationPod,
             ToParameterValue = v => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? "")),

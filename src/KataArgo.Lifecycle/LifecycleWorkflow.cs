@@ -178,7 +178,7 @@ public static class LifecycleWorkflow
             .Deadline(TimeSpan.FromMinutes(20)).MemoryLimit("512Mi");
 
         yield return new ScriptStep("cordon", "cordon.sh", P.KubectlImage)
-            .Input("node", "NODE").Env("RUN", "{{workflow.name}}")
+            .Input("node", "NODE").Env("RUN", "{{workflow.name}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
             .AvoidNodeInput().Deadline(TimeSpan.FromMinutes(5)).RetryOnTransientErrors();
 
         yield return new ScriptStep("drain", "drain.sh", P.KubectlImage)

@@ -125,13 +125,10 @@ public static class NodeSelection
     /// </summary>
     public static string? CheckParameters(IReadOnlyDictionary<string, string> parameters)
     {
-        bool Set(WorkflowParameter p) => parameters.TryGetValue(p.Name, out var v) && v.Length > 0;
-        if (Set(WorkflowParameters.Nodes) && (Set(WorkflowParameters.NodeSelector) || Set(WorkflowParameters.NodeTaintKey)))
-            return $"{WorkflowParameters.Nodes.Name} cannot be combined with {WorkflowParameters.NodeSelector.Name} or {WorkflowParameters.NodeTaintKey.Name}; give either an explicit node list or a selector";
-        if (Set(WorkflowParameters.NodeTaintValue) && !Set(WorkflowParameters.NodeTaintKey))
-            return $"{WorkflowParameters.NodeTaintValue.Name} needs {WorkflowParameters.NodeTaintKey.Name}; e.g. -p {WorkflowParameters.NodeTaintKey.Name}=nvidia.com/gpu -p {WorkflowParameters.NodeTaintValue.Name}=present";
+        if (ParameterRules.CheckCombination(parameters) is { } combination)
+            return combination;
         string? selectorError = null;
-        if (Set(WorkflowParameters.NodeSelector))
+        if (parameters.TryGetValue(WorkflowParameters.NodeSelector.Name, out var selector) && selector.Length > 0)
             LabelSelectorText.Parse(parameters[WorkflowParameters.NodeSelector.Name], out selectorError);
         return selectorError;
     }

@@ -98,6 +98,8 @@ public static class WorkflowParameters
 /// </summary>
 public static partial class ParameterRules
 {
+    public const int MaxLabelValue = 63;
+    public const int MaxVerificationPodBase64 = 96 * 1024;
     public const int MinimumKataDeployMajor = 3;
     public const int MinimumKataDeployMinor = 29;
 
@@ -129,6 +131,8 @@ public static partial class ParameterRules
                 $"{name}: '{value}' is not a node name; use lowercase letters, digits, '-' and '.'",
             ParameterKind.RunName when value.Length > 0 && !NodeNamePattern().IsMatch(value) =>
                 $"{name}: '{value}' is not a workflow name; use lowercase letters, digits, '-' and '.'",
+            ParameterKind.RunName when value.Length > MaxLabelValue =>
+                $"{name}: '{value}' is longer than {MaxLabelValue} characters, the limit of a label value",
             ParameterKind.Image => CheckImage(name, value),
             ParameterKind.ChartReference when !ChartPattern().IsMatch(value) =>
                 $"{name}: '{value}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
@@ -138,14 +142,32 @@ public static partial class ParameterRules
         };
     }
 
+    /// <summary>
+    /// Rules across parameters, as preflight applies them: an explicit node list excludes the
+    /// selector and the taint, and a taint value needs its key. Null when consistent.
+    /// </summary>
+    public static string? CheckCombination(IReadOnlyDictionary<string, string> parameters)
+    {
+        string Value(WorkflowParameter p) => parameters.TryGetValue(p.Name, out var v) ? v : "";
+        if (Value(WorkflowParameters.Nodes).Length > 0 && (Value(WorkflowParameters.NodeSelector).Length > 0 || Value(WorkflowParameters.NodeTaintKey).Length > 0))
+            return "nodes: give either an explicit node list or node-selector/node-taint-key, not both";
+        if (Value(WorkflowParameters.NodeTaintValue).Length > 0 && Value(WorkflowParameters.NodeTaintKey).Length == 0)
+            return $"node-taint-value: '{Value(WorkflowParameters.NodeTaintValue)}' needs node-taint-key; set the taint's key too";
+        return null;
+    }
+
     /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m.</summary>
     public static TimeSpan? ParseDuration(string value)
     {
         var match = DurationPattern().Match(value);
         if (!match.Success || value.Length == 0)
             return null;
-        static int Part(Group g) => g.Success ? int.Parse(g.Value.TrimEnd('h', 'm', 's'), System.Globalization.CultureInfo.InvariantCulture) : 0;
-        return new TimeSpan(Part(match.Groups[1]), Part(match.Groups[2]), Part(match.Groups[3]));
+        static long Part(Group g) => g.Success ? long.Parse(g.Value[..^1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        // At most nine digits per unit, as the preflight script reads them.
+        if (match.Groups.Values.Skip(1).Any(g => g.Success && g.Length > 10))
+            return null;
+        var seconds = Part(match.Groups[1]) * 3600 + Part(match.Groups[2]) * 60 + Part(match.Groups[3]);
+        return seconds >= (long)TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
     }
 
     private static string? CheckDuration(WorkflowParameter parameter, string value)
@@ -173,45 +195,48 @@ public static partial class ParameterRules
 
     private static int MaxLength(ParameterKind kind) => kind switch
     {
-        ParameterKind.VerificationPod => 256 * 1024,
+        // Passed as an environment variable, which Linux limits to 128 KiB.
+        ParameterKind.VerificationPod => MaxVerificationPodBase64,
+        // Versions and run names become node label values.
+        ParameterKind.Version => MaxLabelValue,
         ParameterKind.NodeList or ParameterKind.LabelSelector => 8192,
         ParameterKind.Image or ParameterKind.ChartReference => 512,
         _ => 253,
     };
 
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?\z")]
     public static partial Regex VersionPattern();
 
-    [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")]
+    [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?\z")]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^(?=.{1,53}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex ReleasePattern();
 
-    [GeneratedRegex(@"^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^(?=.{1,63}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex DnsLabelPattern();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex NodeNamePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._/=!, ()-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._/=!, ()-]*\z")]
     private static partial Regex SelectorPattern();
 
-    [GeneratedRegex(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?\z")]
     private static partial Regex QualifiedNamePattern();
 
-    [GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")]
+    [GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?\z")]
     private static partial Regex LabelValuePattern();
 
-    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
+    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?\z")]
     private static partial Regex ImagePattern();
 
-    [GeneratedRegex(@":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ImageTagPattern();
 
-    [GeneratedRegex(@"^((oci|https?)://[A-Za-z0-9._~:/@%+-]+|[A-Za-z0-9._-]+/[A-Za-z0-9._-]+)$")]
+    [GeneratedRegex(@"^((oci|https?)://[A-Za-z0-9._~:/@%+-]+|[A-Za-z0-9._-]+/[A-Za-z0-9._-]+)\z")]
     private static partial Regex ChartPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9+/]+={0,2}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9+/]+={0,2}\z")]
     private static partial Regex Base64Pattern();
 }

@@ -1,2 +1,486 @@
 #!/usr/bin/env bash
-# placeholder
+# Shared helpers of every step. StepScripts.Compose puts this file before each step's own file,
+# so every step runs as one self-contained bash program. Contract: README.md in this folder.
+# shellcheck disable=SC2153 # the steps' inputs (NODE, RUN, ...) are assigned by input()
+set -euo pipefail
+shopt -s inherit_errexit
+# Byte-wise character classes in the validators, whatever the image's locale.
+export LC_ALL=C
+# Read-only root filesystem: /tmp is the pod's writable emptyDir.
+export HOME=/tmp
+export HELM_CACHE_HOME=/tmp/.cache/helm HELM_CONFIG_HOME=/tmp/.config/helm HELM_DATA_HOME=/tmp/.local/share/helm
+
+# The only two knobs tests turn: how long a poll or a backoff waits, and where outputs go.
+POLL_SECONDS=${POLL_SECONDS:-5}
+OUTPUT_DIR=${OUTPUT_DIR:-/tmp/outputs}
+
+# shellcheck disable=SC2034 # each step uses some of these
+readonly \
+  STATUS_KEY=katacontainers.io/kata-lifecycle-manager-status \
+  VERSION_KEY=katacontainers.io/kata-current-version \
+  RUN_KEY=katacontainers.io/kata-lifecycle-manager-run \
+  WAS_UNSCHEDULABLE_KEY=katacontainers.io/kata-lifecycle-manager-was-unschedulable \
+  STARTED_AT_KEY=katacontainers.io/kata-lifecycle-manager-started-at \
+  FINISHED_AT_KEY=katacontainers.io/kata-lifecycle-manager-finished-at \
+  RECORD_PREFIX=kata-lifecycle-run- \
+  UNSCHEDULABLE_TAINT=node.kubernetes.io/unschedulable \
+  HELM_RELEASE_NAME_KEY=meta.helm.sh/release-name \
+  HELM_RELEASE_NAMESPACE_KEY=meta.helm.sh/release-namespace \
+  REVISION_HASH_KEY=controller-revision-hash \
+  MIN_KATA_MAJOR=3 MIN_KATA_MINOR=29 \
+  RETRY_ATTEMPTS=5 \
+  KUBECTL_REQUEST_TIMEOUT=60s
+
+# Log lines go to the step's real stdout even from inside $(...).
+exec 3>&1
+
+log() {
+  local line="$*"
+  line=${line//$'\n'/\\n}
+  line=${line//$'\r'/\\r}
+  printf '%s\n' "$line" >&3
+}
+
+die() {
+  local line="$*"
+  line=${line//$'\n'/\\n}
+  line=${line//$'\r'/\\r}
+  printf 'error: %s\n' "$line" >&2
+  exit 1
+}
+
+[[ $POLL_SECONDS =~ ^[0-9]{1,4}$ ]] || die "POLL_SECONDS: '$POLL_SECONDS' is not a number of seconds"
+
+WORK_DIR=$(mktemp -d)
+# A per-node step that fails marks its node 'failed' (README: "Any failing per-node step ...").
+FAIL_NODE=""
+
+on_exit() {
+  local rc=$?
+  if (( rc != 0 )) && [[ -n $FAIL_NODE ]]; then
+    set_status "$FAIL_NODE" failed || log "$FAIL_NODE: could not mark the node failed"
+    log "$FAIL_NODE: failed"
+  fi
+  rm -rf "$WORK_DIR"
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 143' TERM INT
+
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+output() {
+  mkdir -p "$OUTPUT_DIR"
+  printf '%s' "$2" >"$OUTPUT_DIR/$1"
+}
+
+# ---- input validation: the rules of ParameterRules (src/KataArgo.Lifecycle/WorkflowParameters.cs)
+
+readonly VERSION_RE='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?$'
+readonly DURATION_RE='^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'
+readonly DNS_LABEL_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
+readonly NODE_NAME_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
+readonly SELECTOR_RE='^[A-Za-z0-9._/=!, ()-]*$'
+readonly QUALIFIED_NAME_RE='^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'
+readonly LABEL_VALUE_RE='^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$'
+readonly IMAGE_RE='^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$'
+readonly IMAGE_TAG_RE=':[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
+readonly CHART_RE='^((oci|https?)://[A-Za-z0-9._~:/@%+-]+|[A-Za-z0-9._-]+/[A-Za-z0-9._-]+)$'
+readonly BASE64_RE='^[A-Za-z0-9+/]+={0,2}$'
+readonly DEFAULT_IMAGE=docker.io/alpine/k8s:1.32.4
+
+# Seconds in a Go duration of hours, minutes and seconds (300s, 10m, 1h30m); fails when malformed.
+duration_seconds() {
+  local value=$1
+  [[ -n $value && $value =~ $DURATION_RE ]] || return 1
+  local h=${BASH_REMATCH[1]%h} m=${BASH_REMATCH[2]%m} s=${BASH_REMATCH[3]%s}
+  [[ ${#h} -le 9 && ${#m} -le 9 && ${#s} -le 9 ]] || return 1
+  printf '%d\n' $(( 10#${h:-0} * 3600 + 10#${m:-0} * 60 + 10#${s:-0} ))
+}
+
+# Longest accepted value of a KIND, as ParameterRules.MaxLength.
+max_length() {
+  case $1 in
+    # An environment variable holds at most 128 KiB on Linux.
+    pod64) MAX_LENGTH=98304 ;;
+    # Versions and run names become node label values.
+    version) MAX_LENGTH=63 ;;
+    node-list | selector) MAX_LENGTH=8192 ;;
+    image | chart) MAX_LENGTH=512 ;;
+    *) MAX_LENGTH=253 ;;
+  esac
+}
+
+# check_value KIND NAME VALUE: dies with ParameterRules' message when VALUE is not a KIND.
+# KIND: version boolean duration:MAXSECONDS release namespace selector taint-key taint-value
+# node-list node run image chart pod64.
+check_value() {
+  local kind=$1 name=$2 value=$3
+  max_length "${kind%%:*}"
+  (( ${#value} <= MAX_LENGTH )) || die "$name: value is ${#value} characters long; at most $MAX_LENGTH are accepted"
+  case $kind in
+    version)
+      [[ $value =~ $VERSION_RE ]] || die "$name: '$value' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0" ;;
+    boolean)
+      [[ $value == true || $value == false ]] || die "$name: '$value' is not a boolean; use true or false" ;;
+    duration:*)
+      local seconds limit=${kind#duration:}
+      if ! seconds=$(duration_seconds "$value") || (( seconds == 0 )); then
+        die "$name: '$value' is not a duration; use a Go duration such as 300s, 10m or 1h30m"
+      fi
+      (( seconds <= limit )) || die "$name: '$value' is longer than the maximum $(format_limit "$limit")" ;;
+    release)
+      [[ ${#value} -le 53 && $value =~ $DNS_LABEL_RE ]] ||
+        die "$name: '$value' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)" ;;
+    namespace)
+      [[ ${#value} -le 63 && $value =~ $DNS_LABEL_RE ]] ||
+        die "$name: '$value' is not a namespace name; use lowercase letters, digits and '-' (at most 63)" ;;
+    selector)
+      [[ $value =~ $SELECTOR_RE ]] ||
+        die "$name: '$value' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','" ;;
+    taint-key)
+      [[ -z $value || $value =~ $QUALIFIED_NAME_RE ]] ||
+        die "$name: '$value' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'" ;;
+    taint-value)
+      [[ $value =~ $LABEL_VALUE_RE ]] ||
+        die "$name: '$value' is not a taint value; use letters, digits, '-', '_', '.' (at most 63)" ;;
+    node-list)
+      local item rest=$value,
+      while [[ -n $value && -n $rest ]]; do
+        item=${rest%%,*} rest=${rest#*,}
+        [[ ${#item} -le 253 && $item =~ $NODE_NAME_RE ]] || die "$name: '$value' is not a comma-separated list of node names"
+      done ;;
+    node)
+      [[ -z $value || $value =~ $NODE_NAME_RE ]] ||
+        die "$name: '$value' is not a node name; use lowercase letters, digits, '-' and '.'" ;;
+    run)
+      [[ -z $value || $value =~ $NODE_NAME_RE ]] ||
+        die "$name: '$value' is not a workflow name; use lowercase letters, digits, '-' and '.'"
+      # The run names a node label, and label values are at most 63 characters.
+      (( ${#value} <= 63 )) || die "$name: '$value' is longer than 63 characters, the limit of a label value" ;;
+    image)
+      [[ $value =~ $IMAGE_RE ]] ||
+        die "$name: '$value' is not an image reference; use registry/repository:tag or @sha256:digest"
+      [[ $value == *@* || $value =~ $IMAGE_TAG_RE ]] || die "$name: '$value' has no tag; pin a version, e.g. $DEFAULT_IMAGE"
+      [[ $value != *:latest ]] || die "$name: '$value' uses :latest; pin a version, e.g. $DEFAULT_IMAGE" ;;
+    chart)
+      [[ $value =~ $CHART_RE ]] ||
+        die "$name: '$value' is not a chart reference; use oci://registry/path, https://... or repo/chart" ;;
+    pod64)
+      [[ -z $value || $value =~ $BASE64_RE ]] ||
+        die "$name: the value is not base64; pass the Pod manifest encoded, e.g. -p $name=\$(base64 -w0 pod.yaml)" ;;
+    *) die "internal: unknown kind $kind" ;;
+  esac
+}
+
+format_limit() {
+  local seconds=$1
+  if (( seconds >= 3600 && seconds % 3600 == 0 )); then echo "$((seconds / 3600))h"; else echo "$((seconds / 60))m"; fi
+}
+
+# input ENV KIND [NAME]: validates the environment variable ENV (unset reads as empty) and keeps it.
+input() {
+  local env=$1 kind=$2 name=${3:-$1}
+  local value=${!env-}
+  check_value "$kind" "$name" "$value"
+  printf -v "$env" '%s' "$value"
+}
+
+require() {
+  [[ -n ${!1-} ]] || die "$2: a value is required; $3"
+}
+
+# input_json ENV NAME JQ-TEST: ENV must be JSON for which the jq test holds (it comes from a
+# previous step's output, so a mismatch means the template's wiring is broken).
+input_json() {
+  local env=$1 name=$2 test=$3
+  local value=${!env-}
+  jq -e "$test" >/dev/null 2>&1 <<<"$value" || die "$name: '$value' is not $4"
+  printf -v "$env" '%s' "$value"
+}
+
+input_revision() {
+  local value=${!1-}
+  [[ $value =~ ^[1-9][0-9]{0,8}$ ]] || die "$2: '$value' is not a Helm revision number"
+  printf -v "$1" '%s' "$value"
+}
+
+input_daemonset() {
+  local value=${!1-}
+  [[ ${#value} -le 253 && $value =~ $NODE_NAME_RE ]] || die "$2: '$value' is not a DaemonSet name"
+  printf -v "$1" '%s' "$value"
+}
+
+# major.minor of a version is at least 3.29 (kata-deploy older than that uninstalls Kata on pod restart).
+version_supported() {
+  local major minor
+  IFS=. read -r major minor _ <<<"$1"
+  [[ ${#major} -le 9 && ${#minor} -le 9 ]] || return 1
+  (( 10#$major > MIN_KATA_MAJOR || (10#$major == MIN_KATA_MAJOR && 10#$minor >= MIN_KATA_MINOR) ))
+}
+
+# ---- talking to the API server
+
+kc() { kubectl --request-timeout="$KUBECTL_REQUEST_TIMEOUT" "$@"; }
+
+is_transient() {
+  case $1 in
+    *NotFound* | *"not found"* | *Forbidden* | *forbidden* | *Unauthorized* | *"is invalid"* | *Invalid* | \
+      *BadRequest* | *AlreadyExists* | *"already exists"*) return 1 ;;
+  esac
+  case $1 in
+    *"connection refused"* | *"connection reset"* | *"i/o timeout"* | *"TLS handshake timeout"* | *Timeout* | \
+      *"timed out"* | *"deadline exceeded"* | *etcdserver* | *"the object has been modified"* | *InternalError* | \
+      *"Internal error"* | *"internal error"* | *ServiceUnavailable* | *"service unavailable"* | *"Service Unavailable"* | \
+      *TooManyRequests* | *"too many requests"* | *"unable to handle the request"* | *"unexpected EOF"* | \
+      *"status code 5"[0-9][0-9]* | *"(50"[0-9]")"* | *"http2: "*) return 0 ;;
+  esac
+  return 1
+}
+
+# retry COMMAND...: runs an external command (or kc) up to RETRY_ATTEMPTS times with a growing
+# backoff while it fails with a transient API error; never on NotFound, Forbidden or invalid.
+retry() {
+  local attempt=1 rc out="$WORK_DIR/retry.out" err="$WORK_DIR/retry.err"
+  while :; do
+    rc=0
+    "$@" >"$out" 2>"$err" || rc=$?
+    if (( rc == 0 )) || (( attempt >= RETRY_ATTEMPTS )) || ! is_transient "$(<"$err")"; then
+      cat "$out"
+      cat "$err" >&2
+      return "$rc"
+    fi
+    log "transient error from $1 (attempt $attempt of $RETRY_ATTEMPTS), retrying: $(head -n 1 "$err")"
+    sleep $(( POLL_SECONDS * (1 << (attempt - 1)) ))
+    attempt=$((attempt + 1))
+  done
+}
+
+is_not_found() {
+  case $1 in *NotFound* | *"not found"*) return 0 ;; esac
+  return 1
+}
+
+# get_optional KIND NAME [ARGS...]: the object's JSON, or nothing when it does not exist.
+get_optional() {
+  local out rc=0 err="$WORK_DIR/get.err"
+  out=$(retry kc get "$@" -o json 2>"$err") || rc=$?
+  if (( rc == 0 )); then
+    printf '%s\n' "$out"
+  elif ! is_not_found "$(<"$err")"; then
+    cat "$err" >&2
+    return "$rc"
+  fi
+}
+
+# patch_node NODE [OPERATION KEY VALUE]...: one merge patch of the node, so that its labels,
+# annotations and schedulability change together. OPERATION: label, annotation, both (label and
+# annotation), unlabel, unannotate (VALUE ignored), unschedulable (KEY ignored, VALUE true or
+# false: cordon or uncordon, as `kubectl cordon` patches spec.unschedulable).
+patch_node() {
+  local node=$1 patch
+  shift
+  patch=$(jq -cn '
+    $ARGS.positional as $a
+    | reduce range(0; $a | length; 3) as $i ({metadata: {}};
+        $a[$i] as $op | $a[$i + 1] as $k | $a[$i + 2] as $v
+        | if $op == "label" then .metadata.labels[$k] = $v
+          elif $op == "annotation" then .metadata.annotations[$k] = $v
+          elif $op == "both" then .metadata.labels[$k] = $v | .metadata.annotations[$k] = $v
+          elif $op == "unlabel" then .metadata.labels[$k] = null
+          elif $op == "unannotate" then .metadata.annotations[$k] = null
+          elif $op == "unschedulable" then .spec.unschedulable = (if $v == "true" then true else null end)
+          else error("unknown patch operation \($op)") end)' --args "$@")
+  retry kc patch node "$node" --type merge -p "$patch" >/dev/null
+}
+
+# Status goes into a label too: `kubectl get nodes -L` shows labels only.
+set_status() {
+  local node=$1 status=$2
+  shift 2
+  patch_node "$node" both "$STATUS_KEY" "$status" "$@"
+}
+
+# ---- the kata-deploy DaemonSet, its revisions and its pods
+
+# load_daemonset NAMESPACE NAME: sets DS_UID DS_SELECTOR DS_GENERATION DS_OBSERVED DS_STRATEGY.
+load_daemonset() {
+  local json fields
+  json=$(retry kc get daemonset "$2" -n "$1" -o json)
+  fields=$(jq -r '
+    .metadata.uid,
+    (.spec.selector.matchLabels // {} | to_entries | map("\(.key)=\(.value)") | join(",")),
+    (.metadata.generation // 0), (.status.observedGeneration // 0),
+    (.spec.updateStrategy // {} | tojson)' <<<"$json")
+  # shellcheck disable=SC2034 # DS_STRATEGY is read by the steps
+  { read -r DS_UID; read -r DS_SELECTOR; read -r DS_GENERATION; read -r DS_OBSERVED; read -r DS_STRATEGY; } <<<"$fields"
+  [[ -n $DS_SELECTOR ]] || die "DaemonSet $1/$2 has no spec.selector.matchLabels"
+}
+
+# wait_daemonset_synced NAMESPACE NAME TIMEOUT: the DaemonSet controller has seen the latest spec,
+# so its ControllerRevisions name the updated revision.
+wait_daemonset_synced() {
+  local deadline=$((SECONDS + $3))
+  while :; do
+    load_daemonset "$1" "$2"
+    (( DS_OBSERVED < DS_GENERATION )) || return 0
+    (( SECONDS < deadline )) || die "DaemonSet $1/$2: the controller did not observe generation $DS_GENERATION within $3s (observed $DS_OBSERVED)"
+    sleep "$POLL_SECONDS"
+  done
+}
+
+# updated_revision NAMESPACE NAME: controller-revision-hash of the DaemonSet's ControllerRevision
+# with the highest .revision (needs load_daemonset first).
+updated_revision() {
+  local json hash
+  json=$(retry kc get controllerrevisions -n "$1" -l "$DS_SELECTOR" -o json)
+  hash=$(jq -r --arg uid "$DS_UID" '
+    [.items[] | select(any(.metadata.ownerReferences[]?; .uid == $uid))]
+    | max_by(.revision) // {} | .metadata.labels["controller-revision-hash"] // ""' <<<"$json")
+  [[ -n $hash ]] || die "DaemonSet $1/$2 has no ControllerRevision; cannot tell its updated revision"
+  printf '%s\n' "$hash"
+}
+
+# jq: the DaemonSet's pods (owner uid $uid) in a pod list, as {name, uid, node, hash, ready, deleting}.
+# shellcheck disable=SC2016 # a jq program: $uid is jq's
+readonly JQ_DS_PODS='def ds_pods: [.items[] | select(any(.metadata.ownerReferences[]?; .uid == $uid))
+  | {name: .metadata.name, uid: .metadata.uid, node: (.spec.nodeName // ""),
+     hash: (.metadata.labels["controller-revision-hash"] // ""),
+     ready: any(.status.conditions[]?; .type == "Ready" and .status == "True"),
+     deleting: (.metadata.deletionTimestamp != null)}];'
+
+# pods_json NAMESPACE [NODE]: the pod list of the DaemonSet's selector (on NODE), as kubectl prints it.
+pods_json() {
+  local args=(get pods -n "$1" -l "$DS_SELECTOR")
+  [[ -z ${2-} ]] || args+=(--field-selector "spec.nodeName=$2")
+  retry kc "${args[@]}" -o json
+}
+
+# daemonset_pods NAMESPACE [NODE]: the DaemonSet's pods (by selector, owner and node), as ds_pods.
+daemonset_pods() {
+  pods_json "$@" | jq -c --arg uid "$DS_UID" "$JQ_DS_PODS ds_pods"
+}
+
+# recycle_node NODE NAMESPACE DAEMONSET TIMEOUT: the node's kata-deploy pod runs the DaemonSet's
+# updated revision and is Ready. Deletes the node's pods on another revision (a pod already on
+# the updated one, e.g. just created by a RollingUpdate, is left to start) and waits.
+recycle_node() {
+  local node=$1 ns=$2 ds=$3 timeout=$4 hash json plan verb name old gone="" current start=$SECONDS
+  wait_daemonset_synced "$ns" "$ds" "$timeout"
+  hash=$(updated_revision "$ns" "$ds")
+  json=$(pods_json "$ns" "$node")
+  plan=$(jq -r --arg uid "$DS_UID" --arg h "$hash" "$JQ_DS_PODS"'
+    ds_pods
+    | if length == 1 and .[0].hash == $h and .[0].ready and (.[0].deleting | not) then "ready \(.[0].name)"
+      else "gone \(map(select(.hash != $h) | .uid) | join(","))",
+        (.[] | select(.deleting | not) | if .hash != $h then "delete \(.name) \(.hash)" else "wait \(.name)" end) end' <<<"$json")
+  while read -r verb name old; do
+    case $verb in
+      ready)
+        log "$node: kata-deploy pod $name already runs revision $hash and is Ready; nothing to recycle"
+        return 0 ;;
+      gone) gone=$name ;;
+      wait) log "$node: kata-deploy pod $name already runs revision $hash; waiting for it to be Ready" ;;
+      delete)
+        retry kc delete pod "$name" -n "$ns" --ignore-not-found --wait=false >/dev/null
+        log "$node: deleted kata-deploy pod $name (revision ${old:-unknown}); waiting for revision $hash to be Ready" ;;
+    esac
+  done <<<"$plan"
+  local deadline=$((SECONDS + timeout))
+  while :; do
+    json=$(pods_json "$ns" "$node")
+    current=$(jq -r --arg uid "$DS_UID" --arg h "$hash" --arg gone "$gone" "$JQ_DS_PODS"'
+      ($gone | split(",")) as $old
+      | [ds_pods[] | select((.uid as $u | $old | index([$u])) == null and (.deleting | not) and .hash == $h and .ready)]
+      | .[0].name // ""' <<<"$json")
+    if [[ -n $current ]]; then
+      log "$node: kata-deploy pod $current runs revision $hash and is Ready ($((SECONDS - start))s)"
+      return 0
+    fi
+    if (( SECONDS >= deadline )); then
+      explain_pods "$ns" "$node" "$(jq -c --arg uid "$DS_UID" "$JQ_DS_PODS ds_pods" <<<"$json")"
+      die "$node: no kata-deploy pod on revision $hash became Ready within ${timeout}s (recycle-timeout)"
+    fi
+    sleep "$POLL_SECONDS"
+  done
+}
+
+# explain_pods NAMESPACE NODE PODS-JSON: status, events and logs of the node's kata-deploy pods.
+explain_pods() {
+  local ns=$1 node=$2 name
+  [[ $3 != "[]" ]] || log "$node: no kata-deploy pod exists on the node"
+  while read -r name; do
+    [[ -z $name ]] || explain_pod "$ns" "$name" "$node"
+  done < <(jq -r '.[].name' <<<"$3")
+}
+
+explain_pod() {
+  local ns=$1 name=$2 node=$3 json
+  json=$(get_optional pod "$name" -n "$ns") || true
+  if [[ -n $json ]]; then
+    log "$node: pod $ns/$name status:"
+    jq -r '
+      "  phase: \(.status.phase // "unknown"), revision: \(.metadata.labels["controller-revision-hash"] // "-")",
+      (.status.conditions[]? | "  condition \(.type)=\(.status)\(if .reason then " (\(.reason))" else "" end)"),
+      (.status.containerStatuses[]? | "  container \(.name): ready=\(.ready), restarts=\(.restartCount // 0)\(
+        (.state // {} | to_entries[0] // null) as $s
+        | if $s then ", \($s.key)\(if $s.value.reason then " (\($s.value.reason))" else "" end)" else "" end)")' <<<"$json" >&3
+  fi
+  local events
+  if events=$(retry kc get events -n "$ns" --field-selector "involvedObject.name=$name" -o json 2>/dev/null); then
+    log "$node: events of pod $ns/$name:"
+    jq -r '.items | sort_by(.lastTimestamp // .eventTime // "") | if length == 0 then "  (none)" else
+      .[] | "  \(.type // "-") \(.reason // "-"): \(.message // "" | gsub("\n"; " "))" end' <<<"$events" >&3
+  fi
+  log "$node: logs of pod $ns/$name (last 50 lines):"
+  kc logs "$name" -n "$ns" --all-containers=true --tail=50 >&3 2>&1 || log "  (no logs)"
+}
+
+# jq: seconds as 1h2m3s.
+# shellcheck disable=SC2034 # used by uncordon and cleanup
+readonly JQ_TOOK='def took: (if . >= 3600 then "\(. / 3600 | floor)h" else "" end)
+  + (if . >= 60 then "\(. % 3600 / 60 | floor)m" else "" end) + "\(. % 60)s";'
+
+# ---- the run record (ConfigMap kata-lifecycle-run-RUN, README "What the workflow writes")
+
+record_name() { printf '%s%s\n' "$RECORD_PREFIX" "$1"; }
+
+# record_set NAMESPACE RUN KEY VALUE...: merges keys into the record's data.
+record_set() {
+  local ns=$1 run=$2 patch
+  shift 2
+  patch=$(jq -cn '$ARGS.positional as $a
+    | {data: (reduce range(0; $a | length; 2) as $i ({}; .[$a[$i]] = $a[$i + 1]))}' --args "$@")
+  retry kc patch configmap "$(record_name "$run")" -n "$ns" --type merge -p "$patch" >/dev/null
+}
+
+# ---- Helm
+
+# chart_version CHART-FIELD: "kata-deploy-3.29.0" -> "3.29.0"; fails for another chart.
+chart_version() {
+  [[ $1 == kata-deploy-* ]] || return 1
+  printf '%s\n' "${1#kata-deploy-}"
+}
+
+# ---- the verification pod
+
+# verification_pod_json BASE64: the decoded manifest as the JSON of a single object, through
+# kubectl's own YAML reader; dies with a one-line reason when it is not exactly one Pod.
+verification_pod_json() {
+  local file="$WORK_DIR/verification-pod.yaml" out objects
+  base64 -d >"$file" 2>/dev/null <<<"$1" || die "verification-pod: the value is not valid base64; pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
+  out=$(retry kc create --dry-run=client -o json -f "$file" 2>"$WORK_DIR/convert.err") ||
+    die "verification-pod: kubectl cannot read the manifest: $(head -n 3 "$WORK_DIR/convert.err")"
+  objects=$(jq -cs '[.[] | if .kind == "List" then .items[] else . end] | if length == 1 then .[0] else length end' <<<"$out") ||
+    die "verification-pod: kubectl printed something that is not JSON"
+  [[ $objects == "{"* ]] || die "verification-pod: the manifest holds $objects objects; give exactly one Pod"
+  printf '%s\n' "$objects"
+}
+
+# The verification pod's name: unique per node and run, a valid DNS subdomain.
+test_pod_name() {
+  local run=$1 node=${2:0:40} hash
+  while [[ $node == *[-.] ]]; do node=${node%?}; done
+  hash=$(printf '%s\n%s' "$run" "$2" | sha256sum)
+  printf 'kata-verify-%s-%s\n' "$node" "${hash:0:10}"
+}

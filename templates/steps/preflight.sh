@@ -1,2 +1,94 @@
 #!/usr/bin/env bash
-# placeholder
+# Refuses, before anything changes, a run that cannot be done safely; records what later steps
+# and the exit handler need: the release's revision and chart version, its kata-deploy
+# DaemonSet and that DaemonSet's update strategy.
+
+input RUN run
+input TARGET_VERSION version target-version
+input HELM_RELEASE release helm-release
+input HELM_NAMESPACE namespace helm-namespace
+input KATA_DEPLOY_CHART chart kata-deploy-chart
+input NODE_SELECTOR selector node-selector
+input NODE_TAINT_KEY taint-key node-taint-key
+input NODE_TAINT_VALUE taint-value node-taint-value
+input NODES node-list nodes
+input VERIFICATION_NAMESPACE namespace verification-namespace
+input VERIFICATION_POD pod64 verification-pod
+input VERIFICATION_TIMEOUT duration:3600 verification-timeout
+input RECYCLE_TIMEOUT duration:3600 recycle-timeout
+input DRAIN_ENABLED boolean drain-enabled
+input DRAIN_TIMEOUT duration:7200 drain-timeout
+input DRY_RUN boolean dry-run
+input HELM_IMAGE image helm-image
+input KUBECTL_IMAGE image kubectl-image
+require RUN run "the workflow's name labels the nodes it touches"
+
+if [[ -n $NODES && ( -n $NODE_SELECTOR || -n $NODE_TAINT_KEY ) ]]; then
+  die "nodes: give either an explicit node list or node-selector/node-taint-key, not both"
+fi
+[[ -z $NODE_TAINT_VALUE || -n $NODE_TAINT_KEY ]] ||
+  die "node-taint-value: '$NODE_TAINT_VALUE' needs node-taint-key; set the taint's key too"
+version_supported "$TARGET_VERSION" ||
+  die "target-version: kata-deploy $TARGET_VERSION is older than $MIN_KATA_MAJOR.$MIN_KATA_MINOR, whose pods uninstall Kata when they restart; upgrade to $MIN_KATA_MAJOR.$MIN_KATA_MINOR.0 or newer"
+
+# ---- the verification pod: one Pod, pinned to ${NODE}, that can reach a terminal phase
+require VERIFICATION_POD verification-pod "pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
+pod=$(verification_pod_json "$VERIFICATION_POD")
+# shellcheck disable=SC2016 # ${NODE} is the manifest's placeholder, not a shell expansion
+problem=$(jq -r '
+  def pinned: . == "${NODE}";
+  def term_pinned: any((.matchExpressions // [])[], (.matchFields // [])[];
+    .operator == "In" and (.values // []) == ["${NODE}"]);
+  if .kind != "Pod" then "the manifest is a \(.kind // "object without kind"), not a Pod"
+  elif ([.. | strings | select(contains("${NODE}"))] | length) == 0 then "the manifest does not use ${NODE}"
+  elif ((.spec.nodeName // "" | pinned)
+        or any(.spec.nodeSelector // {} | .[]; pinned)
+        or ((.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms // []) as $t
+            | ($t | length) > 0 and all($t[]; term_pinned))) | not
+  then "the pod is not pinned to ${NODE} (spec.nodeName, a spec.nodeSelector value or a required node affinity); it could verify another node"
+  elif (.spec.restartPolicy // "Always") == "Always"
+  then "restartPolicy is \(.spec.restartPolicy // "Always (the default)"); use Never so the pod ends Succeeded or Failed"
+  else "" end' <<<"$pod")
+[[ -z $problem ]] || die "verification-pod: $problem"
+
+# ---- the Helm release
+releases=$(retry helm list -n "$HELM_NAMESPACE" --filter "^${HELM_RELEASE}\$" --all -o json)
+{ read -r found; read -r status; read -r revision; read -r chart; } < <(jq -r --arg name "$HELM_RELEASE" '
+  [.[]? | select(.name == $name)] | length, (.[0] // {} | (.status // ""), (.revision // "" | tostring), (.chart // ""))' <<<"$releases")
+[[ $found == 1 ]] ||
+  die "helm-release: no Helm release '$HELM_RELEASE' in namespace '$HELM_NAMESPACE'; check helm-release and helm-namespace (helm list -A)"
+[[ $status == deployed ]] ||
+  die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is '$status', not 'deployed'; finish or roll back the pending operation first (helm history $HELM_RELEASE -n $HELM_NAMESPACE)"
+[[ $revision =~ ^[1-9][0-9]{0,8}$ ]] || die "helm-release: revision '$revision' of $HELM_RELEASE is not a number"
+from_version=$(chart_version "$chart") ||
+  die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is chart '$chart', not kata-deploy"
+[[ $from_version =~ $VERSION_RE ]] || die "helm-release: chart version '$from_version' of $HELM_RELEASE is not X.Y.Z[-suffix]"
+version_supported "$from_version" ||
+  die "helm-release: kata-deploy $from_version is older than $MIN_KATA_MAJOR.$MIN_KATA_MINOR, whose pods uninstall Kata when they restart; upgrade it once with helm before using this workflow"
+
+values=$(retry helm get values "$HELM_RELEASE" -n "$HELM_NAMESPACE" --all -o json)
+{ read -r mode; read -r pinned_tag; } < <(jq -r '(.deploymentMode // "daemonset"), (.image.tag // "")' <<<"$values")
+[[ $mode == daemonset ]] ||
+  die "helm-release: kata-deploy runs in deploymentMode '$mode'; this workflow upgrades the DaemonSet mode only"
+[[ -z $pinned_tag ]] ||
+  log "warning: the release's values pin image.tag=$pinned_tag; the chart changes to $TARGET_VERSION but the kata-deploy image stays unless you change that value"
+
+# ---- its kata-deploy DaemonSet: owned by the release (Helm's annotations), named kata-deploy[-suffix]
+# (kata-monitor and node-feature-discovery DaemonSets of the same release are not it).
+daemonsets=$(retry kc get daemonsets -n "$HELM_NAMESPACE" -o json)
+{ read -r count; read -r names; read -r daemonset; read -r strategy; } < <(jq -r \
+  --arg rel "$HELM_RELEASE" --arg ns "$HELM_NAMESPACE" --arg rk "$HELM_RELEASE_NAME_KEY" --arg nk "$HELM_RELEASE_NAMESPACE_KEY" '
+  [.items[] | select(.metadata.annotations[$rk] == $rel and .metadata.annotations[$nk] == $ns)
+   | select(.metadata.name | test("^kata-deploy(-.+)?$"))]
+  | length, (map(.metadata.name) | join(", ")), (.[0].metadata.name // ""), (.[0].spec.updateStrategy // {} | tojson)' <<<"$daemonsets")
+[[ $count != 0 ]] ||
+  die "helm-release: no kata-deploy DaemonSet in '$HELM_NAMESPACE' belongs to release $HELM_RELEASE ($HELM_RELEASE_NAME_KEY); is kata-deploy installed in DaemonSet mode?"
+[[ $count == 1 ]] || die "helm-release: $count kata-deploy DaemonSets belong to release $HELM_RELEASE: $names; expected exactly one"
+
+output release-revision "$revision"
+output from-version "$from_version"
+output daemonset "$daemonset"
+output update-strategy "$strategy"
+log "preflight: release $HELM_NAMESPACE/$HELM_RELEASE revision $revision runs kata-deploy $from_version; target $TARGET_VERSION"
+log "preflight: DaemonSet $HELM_NAMESPACE/$daemonset, update strategy $strategy"
+log "preflight: verification pod is a Pod pinned to \${NODE}; verification-timeout $VERIFICATION_TIMEOUT, recycle-timeout $RECYCLE_TIMEOUT, drain-enabled $DRAIN_ENABLED"

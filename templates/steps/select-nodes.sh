@@ -1,2 +1,70 @@
 #!/usr/bin/env bash
-# placeholder
+# Chooses the nodes to upgrade, in a fixed order, and prints the plan. Changes nothing.
+
+input_daemonset DAEMONSET daemonset
+input FROM_VERSION version from-version
+input HELM_NAMESPACE namespace helm-namespace
+input TARGET_VERSION version target-version
+input NODE_SELECTOR selector node-selector
+input NODE_TAINT_KEY taint-key node-taint-key
+input NODE_TAINT_VALUE taint-value node-taint-value
+input NODES node-list nodes
+input DRAIN_ENABLED boolean drain-enabled
+input DRY_RUN boolean dry-run
+
+load_daemonset "$HELM_NAMESPACE" "$DAEMONSET"
+daemonset_pods "$HELM_NAMESPACE" >"$WORK_DIR/pods.json"
+
+node_args=(get nodes)
+[[ -z $NODE_SELECTOR ]] || node_args+=(-l "$NODE_SELECTOR")
+nodes_json=$(retry kc "${node_args[@]}" -o json)
+
+# One pass decides every node: {plan: [names], skipped: [{node, reason}], unknown: [...]}.
+selection=$(jq -c \
+  --arg nodes "$NODES" --arg key "$NODE_TAINT_KEY" --arg value "$NODE_TAINT_VALUE" \
+  --arg target "$TARGET_VERSION" --arg status "$STATUS_KEY" --arg version "$VERSION_KEY" \
+  --slurpfile pods "$WORK_DIR/pods.json" '
+  ($pods[0] | map(.node) | unique) as $with_pod
+  | [.items[] | {name: .metadata.name, annotations: (.metadata.annotations // {}), taints: (.spec.taints // [])}] as $all
+  | (if $nodes == "" then null else $nodes | split(",") | unique end) as $wanted
+  | ($all | map(select($wanted == null or (.name as $n | $wanted | index([$n])) != null))
+        | map(select($key == "" or any(.taints[]; .key == $key and ($value == "" or (.value // "") == $value))))) as $candidates
+  | [$candidates[]
+     | if (.name as $n | $with_pod | index([$n])) == null then {node: .name, reason: "runs no kata-deploy pod"}
+       elif .annotations[$status] == "completed" and .annotations[$version] == $target then {node: .name, reason: "already completed at \($target)"}
+       else {node: .name} end] as $decided
+  | {plan: ([$decided[] | select(.reason == null) | .node] | sort),
+     skipped: ($decided | map(select(.reason != null)) | sort_by(.node)),
+     unknown: (if $wanted == null then [] else $wanted - ($all | map(.name)) end)}' <<<"$nodes_json")
+
+unknown=$(jq -r '.unknown | join(", ")' <<<"$selection")
+[[ -z $unknown ]] || die "nodes: no such node: $unknown; check the names (kubectl get nodes)"
+if [[ -n $NODES ]]; then
+  without=$(jq -r '[.skipped[] | select(.reason == "runs no kata-deploy pod") | .node] | join(", ")' <<<"$selection")
+  [[ -z $without ]] || die "nodes: $without runs no pod of DaemonSet $HELM_NAMESPACE/$DAEMONSET; remove it from nodes"
+fi
+
+plan=$(jq -c '.plan' <<<"$selection")
+count=$(jq length <<<"$plan")
+output nodes "$plan"
+output node-count "$count"
+
+if [[ -n $NODES ]]; then how="nodes $NODES"
+elif [[ -n $NODE_SELECTOR || -n $NODE_TAINT_KEY ]]; then
+  how="selector '${NODE_SELECTOR:-any}', taint '${NODE_TAINT_KEY:-any}${NODE_TAINT_VALUE:+=$NODE_TAINT_VALUE}'"
+else how="every node running $DAEMONSET"
+fi
+while IFS=$'\t' read -r node reason; do
+  [[ -z $node ]] || log "$node: skipped, $reason"
+done < <(jq -r '.skipped[] | [.node, .reason] | @tsv' <<<"$selection")
+if [[ $count == 0 ]]; then
+  log "plan: no node to upgrade ($how); nothing will change"
+else
+  steps="cordon"
+  [[ $DRAIN_ENABLED != true ]] || steps+=", drain"
+  steps+=", recycle the kata-deploy pod, verify, uncordon"
+  log "plan: kata-deploy $FROM_VERSION -> $TARGET_VERSION on $count node(s) ($how), one at a time, stopping at the first failure:"
+  jq -r 'to_entries[] | "  \(.key + 1). \(.value)"' <<<"$plan" >&3
+  log "plan: first one helm upgrade with updateStrategy OnDelete (no pod restarts), then per node: $steps"
+fi
+[[ $DRY_RUN != true ]] || log "dry-run: stopping after the plan; nothing was changed"

@@ -1,2 +1,70 @@
 #!/usr/bin/env bash
-# placeholder
+# Writes the run record, then stages the target version with ONE helm upgrade whose DaemonSet
+# update strategy is OnDelete: no kata-deploy pod restarts until this workflow recycles a node.
+
+input_revision RELEASE_REVISION release-revision
+input FROM_VERSION version from-version
+input_daemonset DAEMONSET daemonset
+input_json UPDATE_STRATEGY update-strategy 'type == "object"' "a JSON object"
+input_json NODES_PLANNED nodes 'type == "array" and all(.[]; type == "string")' "a JSON list of node names"
+input RUN run
+require RUN run "the workflow's name labels the nodes it touches"
+[[ ${RUN_UID-} =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] ||
+  die "workflow uid: '${RUN_UID-}' is not a Kubernetes UID"
+input WORKFLOW_NAMESPACE namespace workflow-namespace
+input HELM_RELEASE release helm-release
+input HELM_NAMESPACE namespace helm-namespace
+input KATA_DEPLOY_CHART chart kata-deploy-chart
+input TARGET_VERSION version target-version
+input VERIFICATION_NAMESPACE namespace verification-namespace
+
+latest_release() {
+  retry helm list -n "$HELM_NAMESPACE" --filter "^${HELM_RELEASE}\$" --all -o json |
+    jq -r --arg name "$HELM_RELEASE" '[.[]? | select(.name == $name)][0] // {} | "\(.revision // "") \(.status // "missing") \(.chart // "")"'
+}
+
+# The record's revision is what a rollback restores, so the release must not have moved since preflight.
+read -r revision status chart < <(latest_release)
+[[ $revision == "$RELEASE_REVISION" && $status == deployed ]] ||
+  die "helm-release: $HELM_NAMESPACE/$HELM_RELEASE is now revision ${revision:-none} ($status), not revision $RELEASE_REVISION seen by preflight; someone changed it meanwhile: submit a new run"
+
+record=$(record_name "$RUN")
+existing=$(get_optional configmap "$record" -n "$WORKFLOW_NAMESPACE")
+if [[ -z $existing ]]; then
+  jq -n --arg name "$record" --arg ns "$WORKFLOW_NAMESPACE" --arg key "$RUN_KEY" --arg run "$RUN" --arg uid "$RUN_UID" \
+    --arg release "$HELM_RELEASE" --arg namespace "$HELM_NAMESPACE" --arg chart "$KATA_DEPLOY_CHART" \
+    --arg revision "$RELEASE_REVISION" --arg from "$FROM_VERSION" --arg target "$TARGET_VERSION" \
+    --arg daemonset "$DAEMONSET" --arg strategy "$UPDATE_STRATEGY" --arg vns "$VERIFICATION_NAMESPACE" \
+    --arg planned "$NODES_PLANNED" '
+    {apiVersion: "v1", kind: "ConfigMap",
+     metadata: {name: $name, namespace: $ns, labels: {($key): $run},
+                ownerReferences: [{apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", name: $run, uid: $uid}]},
+     data: {run: $run, release: $release, namespace: $namespace, chart: $chart, revision: $revision,
+            "from-version": $from, "target-version": $target, daemonset: $daemonset, "update-strategy": $strategy,
+            "verification-namespace": $vns, "planned-nodes": $planned, phase: "staged"}}' >"$WORK_DIR/record.json"
+  retry kc create -f "$WORK_DIR/record.json" >/dev/null
+  log "stage: wrote run record $WORKFLOW_NAMESPACE/$record (pre-upgrade revision $RELEASE_REVISION)"
+else
+  phase=$(jq -r '.data.phase // ""' <<<"$existing")
+  [[ $phase == staged ]] ||
+    die "run record $WORKFLOW_NAMESPACE/$record says this run already ended ($phase); submit a new run"
+  log "stage: run record $WORKFLOW_NAMESPACE/$record exists (phase staged); keeping it"
+fi
+
+log "stage: helm upgrade $HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION with updateStrategy OnDelete and kata-deploy's verification hook off"
+if ! helm upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" --version "$TARGET_VERSION" -n "$HELM_NAMESPACE" \
+  --reset-then-reuse-values \
+  --set updateStrategy.type=OnDelete --set updateStrategy.rollingUpdate=null --set verification.pod= \
+  >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
+  while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
+  die "stage: helm upgrade of $HELM_NAMESPACE/$HELM_RELEASE to $TARGET_VERSION failed (helm's error above); no node was cordoned, and the exit handler restores revision $RELEASE_REVISION if the release changed"
+fi
+while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
+
+read -r revision status chart < <(latest_release)
+record_set "$WORKFLOW_NAMESPACE" "$RUN" staged-revision "$revision"
+wait_daemonset_synced "$HELM_NAMESPACE" "$DAEMONSET" 600
+type=$(jq -r '.type // ""' <<<"$DS_STRATEGY")
+[[ $type == OnDelete ]] ||
+  die "stage: DaemonSet $HELM_NAMESPACE/$DAEMONSET has updateStrategy '$type' after the upgrade, not OnDelete; its pods may be restarting on every node (does chart $TARGET_VERSION honour updateStrategy?)"
+log "stage: release $HELM_NAMESPACE/$HELM_RELEASE is revision $revision ($chart, $status); DaemonSet $DAEMONSET is OnDelete, so no kata-deploy pod restarted"

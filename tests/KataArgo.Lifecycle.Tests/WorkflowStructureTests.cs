@@ -89,11 +89,13 @@ public partial class WorkflowStructureTests
         Assert.Equal("{{steps.preflight.outputs.parameters.release-revision}}", TemplateGraph.Argument(stage, "release-revision"));
         Assert.Equal("{{inputs.parameters.release-revision}}", TemplateGraph.Env(_graph.Get("stage"), "RELEASE_REVISION"));
 
-        // stage records it; cleanup rolls back to the recorded revision, never to "previous"
-        Assert.Matches(@"revision", StepScripts.Read("stage.sh"));
-        var rollbacks = RollbackCall().Matches(StepScripts.Read("cleanup.sh"));
+        // stage records it in the run record; cleanup reads it back and rolls back to exactly it
+        Assert.Contains("--arg revision \"$RELEASE_REVISION\"", StepScripts.Read("stage.sh"));
+        var cleanup = StepScripts.Read("cleanup.sh");
+        Assert.Contains(".data // {} | (.release, .namespace, .revision,", cleanup);
+        var rollbacks = RollbackCall().Matches(cleanup);
         Assert.NotEmpty(rollbacks);
-        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback\s+\S+\s+""?\$\{?\w*rev", m.Value));
+        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback ""\$R_RELEASE"" ""\$R_REVISION"" ", m.Value));
     }
 
     [Fact]
@@ -257,7 +259,8 @@ public partial class WorkflowStructureTests
         }
     }
 
-    [GeneratedRegex(@"(?m)^.*helm rollback.*$")]
+    /// <summary>helm rollback in command position (not in log or error text).</summary>
+    [GeneratedRegex(@"(?m)^\s*(?:if !\s+)?(?:retry\s+)?helm rollback\b.*$")]
     private static partial Regex RollbackCall();
 
     [GeneratedRegex(@"\b(apk\s+add|apt-get|apt\s+install|yum\s+install|dnf\s+install|microdnf|pip3?\s+install|npm\s+install|curl[^\n|]*\|\s*(ba)?sh|wget[^\n|]*\|\s*(ba)?sh)\b")]

@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using KataArgo.Scripts.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace KataArgo.Scripts.Tests.Workflow;
+
+/// <summary>Whole runs that fail, and what the exit handler then restores.</summary>
+public sealed class RainyPathTests(ITestOutputHelper output)
+{
+    private static readonly string OldHash = Cluster.HashOf(Scenario.From);
+
+    [Fact]
+    public void A_failed_verification_rolls_back_to_the_recorded_revision_and_restores_only_the_touched_nodes()
+    {
+        // Revision 2 is what preflight records; someone adds revision 4 during the run, so
+        // "previous" (3, the staged upgrade) is not the recorded revision.
+        var cluster = Cluster.WithNodes(Scenario.Nodes).WithRelease(Scenario.From, history:
+            [new Revision(1, "3.29.0", "superseded"), new Revision(2, "3.29.0", "deployed", new JsonObject { ["debug"] = true })])
+            .VerificationOn("node-b", "Pending", "Running", "Failed");
+        using var sandbox = new Sandbox(cluster);
+        var untouched = sandbox.State.PodOn("node-c").Name;
+        var simulator = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
+        {
+            BeforeStep = (step, node) =>
+            {
+                if (step == "cordon" && node == "node-b")
+                    sandbox.Change(state => AddRevision(state, new JsonObject { ["logLevel"] = "debug" }));
+            },
+        };
+
+        var run = simulator.Run(Scenario.Parameters());
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        Assert.False(run.Step("verify", "node-b").Succeeded);
+        Assert.Contains("node-b: verification failed (pod phase Failed)", run.Step("verify", "node-b").Stderr);
+        Assert.DoesNotContain(run.Steps, s => s.Node == "node-c");
+        var rollback = Assert.Single(sandbox.Calls.Of("helm", "rollback"));
+        Assert.Equal(["rollback", "kata-deploy", "2", "-n", "kube-system"], rollback.Command);
+        var restored = sandbox.State.History().Last();
+        Assert.Equal((5, "3.29.0", "deployed"), (restored.Number, restored.Version, restored.Status));
+        Assert.Equal("""{"debug":true}""", restored.Config!.ToJsonString());
+        foreach (var name in new[] { "node-a", "node-b" })
+        {
+            var node = sandbox.State.Node(name);
+            Assert.Equal(("rolled-back", "rolled-back"), (node.Status, node.StatusLabel));
+            Assert.Equal((Scenario.From, Scenario.From), (node.Version, node.VersionLabel));
+            Assert.False(node.Unschedulable);
+            Assert.Null(node.RunLabel);
+            var pod = sandbox.State.PodOn(name);
+            Assert.Equal(OldHash, pod.Hash);
+            Assert.True(pod.Ready);
+        }
+        Assert.Equal(untouched, sandbox.State.PodOn("node-c").Name);
+        Assert.Null(sandbox.State.Node("node-c").Status);
+        Assert.Equal("rolled-back", sandbox.State.Record(Scenario.Run)!["phase"]);
+        Assert.Matches(@"node-c\s+not reached", run.Cleanup.Stdout);
+        Assert.Matches(@"node-b\s+rolled-back\s+3\.29\.0", run.Cleanup.Stdout);
+        Assert.DoesNotContain(sandbox.State.Pods, p => p.Namespace == "default");
+    }
+
+    [Fact]
+    public void With_an_OnDelete_release_the_exit_handler_recycles_exactly_the_touched_nodes()
+    {
+        var onDelete = new JsonObject { ["updateStrategy"] = new JsonObject { ["type"] = "OnDelete" } };
+        var cluster = Cluster.WithNodes("node-a", "node-b").WithRelease(Scenario.From, values: onDelete).VerificationOn("node-a", "Failed");
+        using var sandbox = new Sandbox(cluster);
+        var untouched = sandbox.State.PodOn("node-b").Name;
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        // The rollback keeps OnDelete, so no controller replaces pods: the exit handler does, on node-a only.
+        var afterRollback = sandbox.Calls.All.SkipWhile(c => !(c.Tool == "helm" && c.Verb == "rollback")).ToList();
+        var deleted = afterRollback.Where(c => c.Verb == "delete" && c.Command[1] == "pod").Select(c => c.Command[2]).ToList();
+        Assert.Single(deleted);
+        Assert.StartsWith("kata-deploy-", deleted[0]);
+        Assert.Equal(OldHash, sandbox.State.PodOn("node-a").Hash);
+        Assert.Equal(untouched, sandbox.State.PodOn("node-b").Name);
+        Assert.Equal("OnDelete", sandbox.State.UpdateStrategy());
+        Assert.Equal("rolled-back", sandbox.State.Node("node-a").Status);
+    }
+
+    [Fact]
+    public void A_node_cordoned_by_an_admin_stays_cordoned_after_a_rollback()
+    {
+        using var sandbox = new Sandbox(Scenario.TwoNodes().Cordoned("node-b").VerificationOn("node-b", "Failed"));
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        Assert.False(sandbox.State.Node("node-a").Unschedulable);
+        var admin = sandbox.State.Node("node-b");
+        Assert.True(admin.Unschedulable);
+        Assert.Equal("rolled-back", admin.Status);
+        Assert.Contains("node-b: rolled back to kata-deploy 3.29.0; left cordoned (it was unschedulable before the run)", run.Cleanup.Stdout);
+    }
+
+    [Fact]
+    public void A_failed_stage_upgrade_cordons_nothing_and_leaves_the_release_alone()
+    {
+        var cluster = Scenario.ThreeNodes().Fail("helm", "upgrade",
+            "Error: UPGRADE FAILED: unable to build kubernetes objects from new release manifest: resource mapping not found");
+        using var sandbox = new Sandbox(cluster);
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        var stage = run.Step("stage");
+        Assert.False(stage.Succeeded);
+        Assert.Contains("helm: Error: UPGRADE FAILED: unable to build kubernetes objects", stage.Stdout);
+        Assert.Contains("no node was cordoned", stage.Stderr);
+        Assert.Equal(["preflight", "select-nodes", "stage"], run.Steps.Select(s => s.Name));
+        Assert.Empty(sandbox.Calls.Of("helm", "rollback"));
+        Assert.Single(sandbox.State.History());
+        Assert.All(sandbox.State.Nodes, n => Assert.False(n.Unschedulable));
+        Assert.All(sandbox.State.Nodes, n => Assert.Null(n.RunLabel));
+        Assert.DoesNotContain(sandbox.Calls.Mutating, c => c.Tool == "kubectl" && c.Command[1] == "node");
+        Assert.Equal("rolled-back", sandbox.State.Record(Scenario.Run)!["phase"]);
+    }
+
+    [Fact]
+    public void A_recycle_timeout_explains_the_pod_fails_and_the_exit_handler_recovers()
+    {
+        var cluster = Cluster.WithNodes("node-a").WithRelease(Scenario.From)
+            .NeverReady("node-a", Scenario.Target, logs: "kata-deploy: containerd restart failed: exit status 1");
+        using var sandbox = new Sandbox(cluster);
+
+        var run = Scenario.Upgrade(sandbox, ("recycle-timeout", "1s"));
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        var recycle = run.Step("recycle", "node-a");
+        Assert.False(recycle.Succeeded);
+        Assert.Contains("condition Ready=False (ContainersNotReady)", recycle.Stdout);
+        Assert.Contains("container kube-kata: ready=false, restarts=4, waiting (CrashLoopBackOff)", recycle.Stdout);
+        Assert.Contains("Warning Unhealthy: Readiness probe failed", recycle.Stdout);
+        Assert.Contains("kata-deploy: containerd restart failed: exit status 1", recycle.Stdout);
+        Assert.Contains("within 1s (recycle-timeout)", recycle.Stderr);
+        Assert.DoesNotContain(run.Steps, s => s.Name == "verify");
+        Assert.Equal("rolled-back", sandbox.State.Node("node-a").Status);
+        Assert.False(sandbox.State.Node("node-a").Unschedulable);
+        Assert.Equal(OldHash, sandbox.State.PodOn("node-a").Hash);
+        Assert.True(sandbox.State.PodOn("node-a").Ready);
+    }
+
+    [Fact]
+    public void A_blocked_drain_fails_the_node_and_the_exit_handler_uncordons_it()
+    {
+        var cluster = Cluster.WithNodes("node-a").WithRelease(Scenario.From).WithPod(SunnyPathTests.Workload("db-0", "node-a", blocksEviction: true));
+        using var sandbox = new Sandbox(cluster);
+
+        var run = Scenario.Upgrade(sandbox, ("drain-enabled", "true"));
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget", run.Step("drain", "node-a").Stdout);
+        Assert.DoesNotContain(run.Steps, s => s.Name == "recycle");
+        Assert.Equal("rolled-back", sandbox.State.Node("node-a").Status);
+        Assert.False(sandbox.State.Node("node-a").Unschedulable);
+    }
+
+    /// <summary>Someone else's helm upgrade of the release during the run (same chart, one more value).</summary>
+    internal static void AddRevision(JsonObject state, JsonObject values)
+    {
+        var history = state["releases"]![0]!["history"]!.AsArray();
+        var last = history.Select(h => h!.AsObject()).MaxBy(h => (int)h["revision"]!)!;
+        foreach (var entry in history)
+            if ((string?)entry!["status"] == "deployed")
+                entry["status"] = "superseded";
+        var next = last.DeepClone().AsObject();
+        next["revision"] = (int)last["revision"]! + 1;
+        next["status"] = "deployed";
+        next["description"] = "Upgrade complete";
+        foreach (var (key, value) in values)
+            next["config"]![key] = value?.DeepClone();
+        history.Add(next);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using KataArgo.Lifecycle;
+using KataArgo.Scripts.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace KataArgo.Scripts.Tests.Workflow;
+
+/// <summary>Whole runs of the rendered WorkflowTemplate that succeed.</summary>
+public sealed class SunnyPathTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Upgrades_three_nodes_one_pod_at_a_time_with_one_staging_and_one_restoring_revision()
+    {
+        using var sandbox = new Sandbox(Scenario.ThreeNodes().ReadyAfter("node-b", 2).Verification("Pending", "Running", "Succeeded"));
+        var before = Scenario.Nodes.ToDictionary(n => n, n => sandbox.State.PodOn(n).Name);
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Succeeded", run.Status);
+        var calls = sandbox.Calls;
+        Assert.Empty(calls.Unimplemented);
+        // Exactly one kata-deploy pod deleted per node, in node order, each after its cordon.
+        var deleted = calls.Of("kubectl", "delete").Where(c => c.Command[1] == "pod" && c.Command[2].StartsWith("kata-deploy-")).Select(c => c.Command[2]);
+        Assert.Equal(Scenario.Nodes.Select(n => before[n]), deleted);
+        Assert.Equal(["node-a", "node-b", "node-c"], run.StepsNamed("recycle").Select(s => s.Node));
+        // Revisions: the install, one stage upgrade (OnDelete, hook off), one restore of the user's values.
+        var history = sandbox.State.History();
+        Assert.Equal([1, 2, 3], history.Select(r => r.Number));
+        Assert.Equal(["3.29.0", "3.30.0", "3.30.0"], history.Select(r => r.Version));
+        Assert.Equal("OnDelete", (string?)history[1].Config!["updateStrategy"]!["type"]);
+        Assert.Equal("", (string?)history[1].Config!["verification"]!["pod"]);
+        Assert.Empty(history[2].Config!);
+        Assert.Equal("RollingUpdate", sandbox.State.UpdateStrategy());
+        foreach (var name in Scenario.Nodes)
+        {
+            var node = sandbox.State.Node(name);
+            Assert.Equal(("completed", "completed"), (node.Status, node.StatusLabel));
+            Assert.Equal((Scenario.Target, Scenario.Target), (node.Version, node.VersionLabel));
+            Assert.False(node.Unschedulable);
+            Assert.Null(node.RunLabel);
+            Assert.Equal(Cluster.HashOf(Scenario.Target), sandbox.State.PodOn(name).Hash);
+        }
+        Assert.Equal("succeeded", sandbox.State.Record(Scenario.Run)!["phase"]);
+        Assert.Matches(@"node-b\s+completed\s+3\.30\.0\s+\d+s", run.Cleanup.Stdout);
+
+        // Run again: every node is completed at the target, so nothing is selected or changed.
+        var callsBefore = sandbox.Calls.All.Count;
+        var rerun = Scenario.Simulator(sandbox).Run(Scenario.Parameters(), name: "kata-upgrade-again");
+        output.WriteLine(rerun.Transcript);
+        Assert.Equal("Succeeded", rerun.Status);
+        Assert.Equal("[]", rerun.Step("select-nodes").Outputs["nodes"]);
+        Assert.Contains("node-a: skipped, already completed at 3.30.0", rerun.Step("select-nodes").Stdout);
+        Assert.DoesNotContain(sandbox.Calls.All.Skip(callsBefore), c => c.IsMutating);
+    }
+
+    [Fact]
+    public void The_verification_pod_gets_the_unschedulable_toleration_and_a_name_per_node()
+    {
+        using var sandbox = new Sandbox(Scenario.TwoNodes());
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Succeeded", run.Status);
+        Assert.Contains("added toleration node.kubernetes.io/unschedulable:NoSchedule", run.Step("verify", "node-a").Stdout);
+        var created = sandbox.Calls.Of("kubectl", "create").Where(c => c.Files.Count > 0 && !c.Argv.Contains("--dry-run=client"))
+            .Select(c => JsonNode.Parse(c.Files.Values.Single())!.AsObject()).Where(o => (string?)o["kind"] == "Pod").ToList();
+        Assert.Equal(2, created.Count);
+        Assert.Equal(2, created.Select(p => (string)p["metadata"]!["name"]!).Distinct().Count());
+        foreach (var pod in created)
+        {
+            var toleration = Assert.Single(pod["spec"]!["tolerations"]!.AsArray())!;
+            Assert.Equal("node.kubernetes.io/unschedulable", (string?)toleration["key"]);
+            Assert.Equal(Scenario.Run, (string?)pod["metadata"]!["labels"]![LifecycleKeys.Run]);
+            Assert.DoesNotContain("${", pod.ToJsonString());
+        }
+        Assert.Equal(["node-a", "node-b"], created.Select(p => (string)p["spec"]!["nodeSelector"]!["kubernetes.io/hostname"]!));
+        Assert.DoesNotContain(sandbox.State.Pods, p => p.Namespace == "default");
+    }
+
+    [Fact]
+    public void A_node_cordoned_by_an_admin_stays_cordoned_after_success()
+    {
+        using var sandbox = new Sandbox(Scenario.TwoNodes().Cordoned("node-b"));
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Succeeded", run.Status);
+        Assert.False(sandbox.State.Node("node-a").Unschedulable);
+        var admin = sandbox.State.Node("node-b");
+        Assert.True(admin.Unschedulable);
+        Assert.Equal(("completed", Scenario.Target), (admin.Status, admin.Version));
+        Assert.Equal("true", admin.Annotations[LifecycleKeys.WasUnschedulable]);
+        Assert.Contains("node-b: left cordoned (it was unschedulable before the run)", run.Step("uncordon", "node-b").Stdout);
+    }
+
+    [Fact]
+    public void Drain_evicts_the_workloads_of_each_node()
+    {
+        var cluster = Cluster.WithNodes("node-a").WithRelease(Scenario.From).WithPod(Workload("web-1", "node-a"));
+        using var sandbox = new Sandbox(cluster);
+
+        var run = Scenario.Upgrade(sandbox, ("drain-enabled", "true"), ("drain-timeout", "120s"));
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Succeeded", run.Status);
+        Assert.Equal(["node-a"], run.StepsNamed("drain").Select(s => s.Node));
+        var drain = sandbox.Calls.Of("kubectl", "drain").First();
+        Assert.Equal(["drain", "node-a", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s"], drain.Command);
+        Assert.DoesNotContain(sandbox.State.Pods, p => p.Name == "web-1");
+    }
+
+    internal static JsonObject Workload(string name, string node, bool blocksEviction = false) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Pod",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "apps", ["uid"] = $"uid-{name}" },
+        ["spec"] = new JsonObject { ["nodeName"] = node },
+        ["status"] = new JsonObject { ["phase"] = "Running" },
+        ["x"] = new JsonObject { ["blocksEviction"] = blocksEviction },
+    };
+}
