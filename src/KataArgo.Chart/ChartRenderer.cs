@@ -41,16 +41,7 @@ public static class ChartRenderer
                 Choices = p.Choices is { } c ? string.Join(", ", c) : "",
                 Value = ChartValues.All.FirstOrDefault(v => v.Parameter == p)?.Path,
             }),
-            Permissions = StepPermissions.All.Select(p => new
-            {
-                Scope = ScopeText(p.Scope),
-                ApiGroup = p.ApiGroup.Length == 0 ? "core" : p.ApiGroup,
-                Resources = string.Join(", ", p.Resources),
-                Verbs = string.Join(", ", p.Verbs),
-                Names = p.ResourceNames is { } names ? string.Join(", ", names.Select(n => n.Replace(StepPermissions.Suffix, "[-SUFFIX]"))) : "",
-                p.Steps,
-                p.Why,
-            }),
+            PermissionsTable = PermissionsTable.Markdown(),
             Statuses = LifecycleKeys.Statuses,
             Keys = new
             {
@@ -76,15 +67,6 @@ public static class ChartRenderer
         return files;
     }
 
-    private static string ScopeText(PermissionScope scope) => scope switch
-    {
-        PermissionScope.Cluster => "cluster",
-        PermissionScope.HelmNamespace => "helmNamespace",
-        PermissionScope.VerificationNamespace => "verificationNamespace",
-        PermissionScope.WorkflowNamespace => "argoNamespace",
-        _ => throw new ArgumentOutOfRangeException(nameof(scope)),
-    };
-
     private static string WorkflowTemplateYaml()
     {
         var options = ManifestRenderer.LifecycleOptionsFrom(ChartValues.Defaults(), labels: new Dictionary<string, string>());
@@ -105,6 +87,7 @@ public static class ChartRenderer
         HelmBindings.Token("argoNamespace"),
         HelmBindings.Token("defaults.helmNamespace"),
         HelmBindings.Token("defaults.verificationNamespace"),
+        HelmBindings.Token("defaults.helmRelease"),
         HelmBindings.Token(ChartValues.KataDeploySuffixPath));
 
     private static string ServiceAccountYaml() =>

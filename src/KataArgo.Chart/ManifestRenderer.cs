@@ -22,6 +22,7 @@ public static class ManifestRenderer
             Text(values, "argoNamespace"),
             Text(values, "defaults.helmNamespace"),
             Text(values, "defaults.verificationNamespace"),
+            Text(values, "defaults.helmRelease"),
             SuffixOf(Text(values, ChartValues.KataDeploySuffixPath)));
         var documents = new List<JsonNode?> { ToNode(RbacManifests.ServiceAccount(target, labels)) };
         documents.AddRange(RbacManifests.Rbac(target, labels).Select(ToNode));

@@ -5,7 +5,7 @@ using KataArgo.Lifecycle;
 namespace KataArgo.Chart;
 
 /// <summary>Namespaces and names the RBAC is rendered for.</summary>
-public sealed record RbacTarget(string WorkflowNamespace, string HelmNamespace, string VerificationNamespace, string KataDeploySuffix)
+public sealed record RbacTarget(string WorkflowNamespace, string HelmNamespace, string VerificationNamespace, string HelmRelease, string KataDeploySuffix)
 {
     public string ServiceAccount => LifecycleKeys.TemplateName;
 
@@ -77,6 +77,6 @@ public static class RbacManifests
             ApiGroups = [p.ApiGroup],
             Resources = [.. p.Resources],
             Verbs = [.. p.Verbs],
-            ResourceNames = p.ResourceNames?.Select(n => n.Replace(StepPermissions.Suffix, target.KataDeploySuffix)).ToList(),
+            ResourceNames = p.ResourceNames?.Select(n => n.Replace(StepPermissions.Suffix, target.KataDeploySuffix).Replace(StepPermissions.Release, target.HelmRelease)).ToList(),
         }).ToList();
 }

@@ -25,7 +25,10 @@ public sealed record Permission(
     string Steps,
     string Why)
 {
-    /// <summary>Object names the rule is limited to; <c>{suffix}</c> is kata-deploy's multi-install suffix ("" or "-S").</summary>
+    /// <summary>
+    /// Object names the rule is limited to; <c>{suffix}</c> is kata-deploy's multi-install suffix
+    /// ("" or "-S"), <c>{release}</c> the kata-deploy release name.
+    /// </summary>
     public IReadOnlyList<string>? ResourceNames { get; init; }
 }
 
@@ -36,26 +39,30 @@ public sealed record Permission(
 public static class StepPermissions
 {
     public const string Suffix = "{suffix}";
+    public const string Release = "{release}";
 
     public static readonly IReadOnlyList<Permission> All =
     [
-        // Nodes: status annotations/labels, cordon, uncordon, selection.
-        new(PermissionScope.Cluster, "", ["nodes"], ["get", "list", "watch", "patch"],
+        // Nodes: selection, status annotations and labels, cordon and uncordon.
+        new(PermissionScope.Cluster, "", ["nodes"], ["get", "list", "patch"],
             "select-nodes, cordon, drain, uncordon, cleanup",
             "read nodes to select them; patch labels, annotations and spec.unschedulable (cordon/uncordon)"),
+
+        // kubectl drain works on the node's pods, which live in any namespace.
         new(PermissionScope.Cluster, "", ["pods"], ["get", "list"],
-            "drain", "kubectl drain lists the pods on the node in every namespace"),
+            "drain", "kubectl drain lists the node's pods in every namespace and waits for each evicted one to go"),
         new(PermissionScope.Cluster, "", ["pods/eviction"], ["create"],
-            "drain", "evict pods through the eviction API so PodDisruptionBudgets are respected"),
+            "drain", "evict through the eviction API, so PodDisruptionBudgets are respected"),
         new(PermissionScope.Cluster, "apps", ["daemonsets"], ["get"],
             "drain", "kubectl drain --ignore-daemonsets checks that a DaemonSet pod's owner exists"),
 
-        // kata-deploy's cluster-scoped objects, managed by helm upgrade/rollback.
+        // kata-deploy's cluster-scoped objects, which helm upgrade and rollback manage.
         new(PermissionScope.Cluster, "node.k8s.io", ["runtimeclasses"], ["get", "list", "create", "update", "patch", "delete"],
-            "stage, finish, cleanup (helm)", "kata-deploy manages its RuntimeClasses (one per shim, names depend on its values)"),
+            "stage, finish, cleanup (helm)",
+            "kata-deploy manages one RuntimeClass per shim; which exist depends on its version and values"),
         new(PermissionScope.Cluster, "rbac.authorization.k8s.io", ["clusterroles"], ["get", "update", "patch", "escalate", "bind"],
             "stage, finish, cleanup (helm)",
-            "update kata-deploy's own ClusterRole; escalate/bind on that name only, so this account need not hold its rules")
+            "update kata-deploy's own ClusterRole; escalate and bind on that name only, so this account need not hold its rules")
         { ResourceNames = [$"kata-deploy-role{Suffix}"] },
         new(PermissionScope.Cluster, "rbac.authorization.k8s.io", ["clusterrolebindings"], ["get", "update", "patch"],
             "stage, finish, cleanup (helm)", "update kata-deploy's own ClusterRoleBinding")
@@ -63,38 +70,50 @@ public static class StepPermissions
         new(PermissionScope.Cluster, "nfd.k8s-sigs.io", ["nodefeaturerules"], ["get", "update", "patch", "delete"],
             "stage, finish, cleanup (helm)", "kata-deploy 4.1+ manages its NodeFeatureRule when Node Feature Discovery is installed")
         { ResourceNames = [$"kata-tee-keys{Suffix}"] },
+        new(PermissionScope.Cluster, "nfd.k8s-sigs.io", ["nodefeaturerules"], ["create"],
+            "stage (helm)", "the first upgrade to kata-deploy 4.1+ creates it (a create cannot be limited by name)"),
 
-        // The kata-deploy release namespace.
+        // The kata-deploy release namespace (often kube-system: writes are limited to kata-deploy's names).
         new(PermissionScope.HelmNamespace, "", ["secrets"], ["get", "list", "create", "update", "patch", "delete"],
             "preflight, stage, finish, cleanup (helm)",
-            "Helm stores each release revision as a Secret in the release namespace (history pruning deletes old ones)"),
-        new(PermissionScope.HelmNamespace, "apps", ["daemonsets"], ["get", "list", "watch", "update", "patch"],
-            "preflight, stage, recycle, finish, cleanup",
-            "find the release's DaemonSet by Helm's annotations; helm upgrade/rollback updates it"),
-        new(PermissionScope.HelmNamespace, "apps", ["controllerrevisions"], ["get", "list"],
+            "Helm stores each revision of the release as a Secret in its namespace, and prunes old ones"),
+        new(PermissionScope.HelmNamespace, "apps", ["daemonsets"], ["get", "list"],
+            "preflight, recycle, finish, cleanup", "find the release's DaemonSet by Helm's ownership annotations"),
+        new(PermissionScope.HelmNamespace, "apps", ["daemonsets"], ["update", "patch", "delete"],
+            "stage, finish, cleanup (helm)", "helm upgrade and rollback change kata-deploy's DaemonSets")
+        { ResourceNames = [$"kata-deploy{Suffix}", "kata-monitor"] },
+        new(PermissionScope.HelmNamespace, "apps", ["controllerrevisions"], ["list"],
             "recycle, finish, cleanup", "the DaemonSet's updated revision is its newest ControllerRevision"),
-        new(PermissionScope.HelmNamespace, "", ["pods"], ["get", "list", "watch", "delete"],
+        new(PermissionScope.HelmNamespace, "", ["pods"], ["get", "list", "delete"],
             "select-nodes, recycle, finish, cleanup", "find and recycle the kata-deploy pod of one node"),
         new(PermissionScope.HelmNamespace, "", ["pods/log"], ["get"],
-            "recycle, cleanup", "print a kata-deploy pod's log when it does not become Ready"),
+            "recycle, cleanup", "print the log of a kata-deploy pod that does not become Ready"),
         new(PermissionScope.HelmNamespace, "", ["events"], ["list"],
-            "recycle, cleanup", "print a kata-deploy pod's events when it does not become Ready"),
-        new(PermissionScope.HelmNamespace, "", ["configmaps", "serviceaccounts"], ["get", "list", "create", "update", "patch", "delete"],
+            "recycle, cleanup", "print the events of a kata-deploy pod that does not become Ready"),
+        new(PermissionScope.HelmNamespace, "", ["configmaps", "serviceaccounts"], ["get", "create"],
             "stage, finish, cleanup (helm)",
-            "kata-deploy's ServiceAccount and ConfigMaps (state, custom configs, containerd drop-in) change with its chart"),
+            "helm reads each object of the chart before it writes it, and creates those a new version adds (a create cannot be limited by name)"),
+        new(PermissionScope.HelmNamespace, "", ["configmaps"], ["update", "patch", "delete"],
+            "stage, finish, cleanup (helm)", "kata-deploy's ConfigMaps: its install state, custom runtime configs, containerd drop-in")
+        {
+            ResourceNames = [$"{Release}-kata-deploy-state", $"kata-deploy-custom-configs{Suffix}", $"kata-deploy-containerd-user-dropin{Suffix}"],
+        },
+        new(PermissionScope.HelmNamespace, "", ["serviceaccounts"], ["update", "patch", "delete"],
+            "stage, finish, cleanup (helm)", "kata-deploy's own ServiceAccount")
+        { ResourceNames = [$"kata-deploy-sa{Suffix}"] },
 
         // Verification pods.
-        new(PermissionScope.VerificationNamespace, "", ["pods"], ["get", "list", "watch", "create", "delete"],
-            "verify, cleanup", "create the user's verification pod on the node, watch it, delete it"),
+        new(PermissionScope.VerificationNamespace, "", ["pods"], ["get", "list", "create", "delete"],
+            "verify, cleanup", "create the user's verification pod on the node, follow it, delete it and any leftover"),
         new(PermissionScope.VerificationNamespace, "", ["pods/log"], ["get"],
             "verify", "print the verification pod's log"),
         new(PermissionScope.VerificationNamespace, "", ["events"], ["list"],
             "verify", "explain a verification pod that does not start"),
 
         // The workflow's own namespace.
-        new(PermissionScope.WorkflowNamespace, "", ["configmaps"], ["get", "list", "create", "update", "patch", "delete"],
-            "stage, finish, cleanup", "the run record (kata-lifecycle-run-NAME) that lets recover restore a terminated run"),
+        new(PermissionScope.WorkflowNamespace, "", ["configmaps"], ["get", "create", "patch"],
+            "stage, finish, cleanup", "the run record (kata-lifecycle-run-NAME), which lets recover restore a terminated run"),
         new(PermissionScope.WorkflowNamespace, "argoproj.io", ["workflowtaskresults"], ["create", "patch"],
-            "every step (Argo executor)", "Argo 3.4+ executors report step outputs as WorkflowTaskResults"),
+            "every step (Argo executor)", "Argo 3.4+ executors report each step's outputs as a WorkflowTaskResult"),
     ];
 }

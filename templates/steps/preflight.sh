@@ -67,9 +67,13 @@ version_supported "$from_version" ||
   die "helm-release: kata-deploy $from_version is older than $MIN_KATA_MAJOR.$MIN_KATA_MINOR, whose pods uninstall Kata when they restart; upgrade it once with helm before using this workflow"
 
 values=$(retry helm get values "$HELM_RELEASE" -n "$HELM_NAMESPACE" --all -o json)
-{ read -r mode; read -r pinned_tag; } < <(jq -r '(.deploymentMode // "daemonset"), (.image.tag // "")' <<<"$values")
+{ read -r mode; read -r pinned_tag; read -r nfd; } < <(jq -r \
+  '(.deploymentMode // "daemonset"), (.image.tag // ""), (.["node-feature-discovery"].enabled // false)' <<<"$values")
 [[ $mode == daemonset ]] ||
   die "helm-release: kata-deploy runs in deploymentMode '$mode'; this workflow upgrades the DaemonSet mode only"
+# Its subchart's CRDs and cluster RBAC are beyond this workflow's permissions (docs/security.md).
+[[ $nfd == false ]] ||
+  die "helm-release: the release enables its node-feature-discovery subchart, which this workflow does not manage; install Node Feature Discovery separately and set node-feature-discovery.enabled=false"
 [[ -z $pinned_tag ]] ||
   log "warning: the release's values pin image.tag=$pinned_tag; the chart changes to $TARGET_VERSION but the kata-deploy image stays unless you change that value"
 

@@ -13,6 +13,7 @@ public sealed class PreflightTests(ITestOutputHelper output)
     [InlineData("current-too-old", "kata-deploy 3.28.0 is older than 3.29")]
     [InlineData("target-too-old", "target-version: kata-deploy 3.28.0 is older than 3.29")]
     [InlineData("job-mode", "deploymentMode 'job'")]
+    [InlineData("nfd-subchart", "the release enables its node-feature-discovery subchart")]
     [InlineData("no-daemonset", "no kata-deploy DaemonSet in 'kube-system' belongs to release kata-deploy")]
     [InlineData("two-daemonsets", "2 kata-deploy DaemonSets belong to release kata-deploy: kata-deploy, kata-deploy-old")]
     [InlineData("other-chart", "is chart 'nginx-1.2.3', not kata-deploy")]
@@ -92,6 +93,8 @@ public sealed class PreflightTests(ITestOutputHelper output)
             "target-too-old" => (cluster, [("TARGET_VERSION", "3.28.0")]),
             "job-mode" => (Cluster.WithNodes("node-a").WithRelease("3.32.0", daemonSet: false,
                 values: new JsonObject { ["deploymentMode"] = "job" }), []),
+            "nfd-subchart" => (Cluster.WithNodes("node-a").WithRelease(Scenario.From,
+                values: new JsonObject { ["node-feature-discovery"] = new JsonObject { ["enabled"] = true } }), []),
             "no-daemonset" => (Cluster.WithNodes("node-a").WithRelease(Scenario.From, daemonSet: false), []),
             "two-daemonsets" => (cluster.WithOtherDaemonSet("kata-deploy-old"), []),
             "other-chart" => (Cluster.WithNodes("node-a").WithRelease(Scenario.From, history: [new Revision(1, Scenario.From, "deployed") { Chart = "nginx-1.2.3" }]), []),
