@@ -125,6 +125,8 @@ public static class ChartValuesLoader
             ValidationErrorKind.ObjectExpected => $"values: {key}: expected a mapping",
             ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig =>
                 $"values: {key}: {Current(values, key)} is out of range ({error.Schema?.Minimum}..{error.Schema?.Maximum})",
+            ValidationErrorKind.StringTooLong =>
+                $"values: {key}: {Current(values, key).Length} characters long; at most {error.Schema?.MaxLength} are accepted",
             ValidationErrorKind.ExcludedSchemaValidates => $"values: {key}: '{Current(values, key)}' uses :latest; pin a version",
             _ => $"values: {key}: '{Current(values, key)}' is not valid ({error.Kind})",
         };

@@ -111,31 +111,31 @@ public static partial class ParameterRules
         return parameter.Kind switch
         {
             ParameterKind.Version when !VersionPattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0",
+                $"{name}: '{Show(value)}' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0",
             ParameterKind.Boolean when value is not ("true" or "false") =>
-                $"{name}: '{value}' is not a boolean; use true or false",
+                $"{name}: '{Show(value)}' is not a boolean; use true or false",
             ParameterKind.Duration => CheckDuration(parameter, value),
             ParameterKind.ReleaseName when !ReleasePattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)",
+                $"{name}: '{Show(value)}' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)",
             ParameterKind.Namespace when !DnsLabelPattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)",
+                $"{name}: '{Show(value)}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)",
             ParameterKind.LabelSelector when !SelectorPattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','",
+                $"{name}: '{Show(value)}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','",
             ParameterKind.TaintKey when value.Length > 0 && !QualifiedNamePattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'",
+                $"{name}: '{Show(value)}' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'",
             ParameterKind.TaintValue when !LabelValuePattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a taint value; use letters, digits, '-', '_', '.' (at most 63)",
+                $"{name}: '{Show(value)}' is not a taint value; use letters, digits, '-', '_', '.' (at most 63)",
             ParameterKind.NodeList when value.Length > 0 && !value.Split(',').All(NodeNamePattern().IsMatch) =>
-                $"{name}: '{value}' is not a comma-separated list of node names",
+                $"{name}: '{Show(value)}' is not a comma-separated list of node names",
             ParameterKind.NodeName when value.Length > 0 && !NodeNamePattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a node name; use lowercase letters, digits, '-' and '.'",
+                $"{name}: '{Show(value)}' is not a node name; use lowercase letters, digits, '-' and '.'",
             ParameterKind.RunName when value.Length > 0 && !NodeNamePattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a workflow name; use lowercase letters, digits, '-' and '.'",
+                $"{name}: '{Show(value)}' is not a workflow name; use lowercase letters, digits, '-' and '.'",
             ParameterKind.RunName when value.Length > MaxLabelValue =>
-                $"{name}: '{value}' is longer than {MaxLabelValue} characters, the limit of a label value",
+                $"{name}: '{Show(value)}' is longer than {MaxLabelValue} characters, the limit of a label value",
             ParameterKind.Image => CheckImage(name, value),
             ParameterKind.ChartReference when !ChartPattern().IsMatch(value) =>
-                $"{name}: '{value}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
+                $"{name}: '{Show(value)}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
             ParameterKind.VerificationPod when value.Length > 0 && !Base64Pattern().IsMatch(value) =>
                 $"{name}: the value is not base64; pass the Pod manifest encoded, e.g. -p {name}=$(base64 -w0 pod.yaml)",
             _ => null,
@@ -152,7 +152,7 @@ public static partial class ParameterRules
         if (Value(WorkflowParameters.Nodes).Length > 0 && (Value(WorkflowParameters.NodeSelector).Length > 0 || Value(WorkflowParameters.NodeTaintKey).Length > 0))
             return "nodes: give either an explicit node list or node-selector/node-taint-key, not both";
         if (Value(WorkflowParameters.NodeTaintValue).Length > 0 && Value(WorkflowParameters.NodeTaintKey).Length == 0)
-            return $"node-taint-value: '{Value(WorkflowParameters.NodeTaintValue)}' needs node-taint-key; set the taint's key too";
+            return $"node-taint-value: '{Show(Value(WorkflowParameters.NodeTaintValue))}' needs node-taint-key; set the taint's key too";
         return null;
     }
 
@@ -174,22 +174,25 @@ public static partial class ParameterRules
     {
         var duration = ParseDuration(value);
         if (duration is null || duration <= TimeSpan.Zero)
-            return $"{parameter.Name}: '{value}' is not a duration; use a Go duration such as 300s, 10m or 1h30m";
+            return $"{parameter.Name}: '{Show(value)}' is not a duration; use a Go duration such as 300s, 10m or 1h30m";
         if (parameter.MaxDuration is { } max && duration > max)
-            return $"{parameter.Name}: '{value}' is longer than the maximum {Format(max)}";
+            return $"{parameter.Name}: '{Show(value)}' is longer than the maximum {Format(max)}";
         return null;
     }
 
     private static string? CheckImage(string name, string value)
     {
         if (!ImagePattern().IsMatch(value))
-            return $"{name}: '{value}' is not an image reference; use registry/repository:tag or @sha256:digest";
+            return $"{name}: '{Show(value)}' is not an image reference; use registry/repository:tag or @sha256:digest";
         if (!value.Contains('@') && !ImageTagPattern().IsMatch(value))
-            return $"{name}: '{value}' has no tag; pin a version, e.g. {WorkflowParameters.DefaultImage}";
+            return $"{name}: '{Show(value)}' has no tag; pin a version, e.g. {WorkflowParameters.DefaultImage}";
         if (value.EndsWith(":latest", StringComparison.Ordinal))
-            return $"{name}: '{value}' uses :latest; pin a version, e.g. {WorkflowParameters.DefaultImage}";
+            return $"{name}: '{Show(value)}' uses :latest; pin a version, e.g. {WorkflowParameters.DefaultImage}";
         return null;
     }
+
+    /// <summary>A value as messages show it: on one line, newlines escaped as the scripts' die does.</summary>
+    public static string Show(string value) => value.Replace("\n", "\\n").Replace("\r", "\\r");
 
     private static string Format(TimeSpan span) => span.TotalHours >= 1 && span.Minutes == 0 ? $"{(int)span.TotalHours}h" : $"{(int)span.TotalMinutes}m";
 

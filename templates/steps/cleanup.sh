@@ -12,7 +12,7 @@ esac
 input WORKFLOW_NAMESPACE namespace workflow-namespace
 input RECYCLE_TIMEOUT duration:3600 recycle-timeout
 timeout=$(duration_seconds "$RECYCLE_TIMEOUT")
-input RUN run
+input RUN run run
 input NODE_NAME node node-name
 WORKFLOW_STATUS=${WORKFLOW_STATUS-}
 [[ -z $WORKFLOW_STATUS || $WORKFLOW_STATUS =~ ^[A-Za-z]{1,32}$ ]] ||

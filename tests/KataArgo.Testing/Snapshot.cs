@@ -10,9 +10,12 @@ public static class Snapshot
 {
     public static bool Updating => Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1";
 
-    public static void Verify(string relativePath, string actual)
+    public static void Verify(string relativePath, string actual) => VerifyFile("snapshots/" + relativePath, actual);
+
+    /// <summary>Any generated file of the repository (e.g. a docs page), compared and updated like a snapshot.</summary>
+    public static void VerifyFile(string repositoryPath, string actual)
     {
-        var path = Repo.Path("snapshots", relativePath);
+        var path = Repo.Path(repositoryPath.Split('/'));
         actual = actual.Replace("\r\n", "\n");
         if (Updating)
         {
@@ -21,10 +24,10 @@ public static class Snapshot
             return;
         }
         if (!File.Exists(path))
-            throw new SnapshotMismatchException($"snapshots/{relativePath} does not exist; create it with UPDATE_SNAPSHOTS=1");
+            throw new SnapshotMismatchException($"{repositoryPath} does not exist; create it with UPDATE_SNAPSHOTS=1");
         var expected = File.ReadAllText(path).Replace("\r\n", "\n");
         if (expected != actual)
-            throw new SnapshotMismatchException($"snapshots/{relativePath} differs (update deliberately with UPDATE_SNAPSHOTS=1):\n{Diff(expected, actual)}");
+            throw new SnapshotMismatchException($"{repositoryPath} differs (update deliberately with UPDATE_SNAPSHOTS=1):\n{Diff(expected, actual)}");
     }
 
     /// <summary>The first few differing lines, unified-diff style.</summary>
