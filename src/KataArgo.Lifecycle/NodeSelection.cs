@@ -30,7 +30,7 @@ public sealed record NodeSelectionResult(IReadOnlyList<string> Selected, IReadOn
 /// pure function over plain records: <c>kata-argo plan</c> runs it on what it reads from the
 /// cluster, and tests/cases/node-selection.json holds the cases both this and select-nodes.sh pass.
 /// <list type="number">
-/// <item>target nodes: the explicit <c>nodes</c> list (every name must exist), or the nodes
+/// <item>target nodes: the explicit <c>nodes</c> list (every name must exist and run kata-deploy), or the nodes
 /// matching <c>node-selector</c> (evaluated as the API's labelSelector) and having a taint of
 /// <c>node-taint-key</c> (with <c>node-taint-value</c>, that value; any effect);</item>
 /// <item>of those, only nodes where the kata-deploy DaemonSet has a pod;</item>
@@ -78,12 +78,13 @@ public static class NodeSelection
         var targets = new SortedSet<string>(StringComparer.Ordinal);
         if (listed.Length > 0)
         {
-            foreach (var name in listed.Split(','))
-            {
-                if (!byName.ContainsKey(name))
-                    return NodeSelectionResult.Failure($"{WorkflowParameters.Nodes.Name}: node '{name}' does not exist");
-                targets.Add(name);
-            }
+            var wanted = listed.Split(',').Distinct().Order(StringComparer.Ordinal).ToList();
+            if (wanted.Where(n => !byName.ContainsKey(n)).ToList() is [_, ..] unknown)
+                return NodeSelectionResult.Failure($"{WorkflowParameters.Nodes.Name}: no such node: {string.Join(", ", unknown)}; check the names (kubectl get nodes)");
+            // An explicit list is an intent: a listed node kata-deploy does not run on is an error, not a skip.
+            if (wanted.Where(n => !kataNodes.Contains(n)).ToList() is [_, ..] withoutPod)
+                return NodeSelectionResult.Failure($"{WorkflowParameters.Nodes.Name}: {string.Join(", ", withoutPod)} runs no kata-deploy pod; remove it from nodes");
+            targets.UnionWith(wanted);
             foreach (var name in kataNodes.Where(n => !targets.Contains(n)))
                 reasons[name] = ReasonNotListed;
         }
@@ -153,6 +154,14 @@ public static partial class LabelSelectorText
         }
     }
 
+    /// <summary>Kubernetes label-selector syntax, as the API server accepts it (lib.sh's SELECTOR_RE is the same grammar).</summary>
+    public static bool IsValid(string selector)
+    {
+        if (selector.Trim().Length == 0)
+            return true;
+        return SplitTopLevel(selector).All(part => ParseOne(part.Trim()) is not null);
+    }
+
     /// <summary>The selector's requirements (all must match); empty selects everything.</summary>
     public static IReadOnlyList<Requirement> Parse(string selector, out string? error)
     {
@@ -166,7 +175,7 @@ public static partial class LabelSelectorText
             var requirement = ParseOne(text);
             if (requirement is null)
             {
-                error = $"{WorkflowParameters.NodeSelector.Name}: '{selector}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b), key notin (a,b) joined by ','";
+                error = WorkflowParameters.NodeSelector.Validate(selector);
                 return [];
             }
             requirements.Add(requirement);

@@ -119,8 +119,8 @@ public static partial class ParameterRules
                 $"{name}: '{Show(value)}' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)",
             ParameterKind.Namespace when !DnsLabelPattern().IsMatch(value) =>
                 $"{name}: '{Show(value)}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)",
-            ParameterKind.LabelSelector when !SelectorPattern().IsMatch(value) =>
-                $"{name}: '{Show(value)}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','",
+            ParameterKind.LabelSelector when !LabelSelectorText.IsValid(value) =>
+                $"{name}: '{Show(value)}' is not a label selector; use key=value, key!=value, key, !key, key in (a,b), key notin (a,b) joined by ','",
             ParameterKind.TaintKey when value.Length > 0 && !QualifiedNamePattern().IsMatch(value) =>
                 $"{name}: '{Show(value)}' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'",
             ParameterKind.TaintValue when !LabelValuePattern().IsMatch(value) =>
@@ -221,9 +221,6 @@ public static partial class ParameterRules
 
     [GeneratedRegex(@"^(?=.{1,253}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex NodeNamePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._/=!, ()-]*\z")]
-    private static partial Regex SelectorPattern();
 
     [GeneratedRegex(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?\z")]
     private static partial Regex QualifiedNamePattern();

@@ -80,7 +80,11 @@ readonly VERSION_RE='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za
 readonly DURATION_RE='^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'
 readonly DNS_LABEL_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
 readonly NODE_NAME_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
-readonly SELECTOR_RE='^[A-Za-z0-9._/=!, ()-]*$'
+# Label-selector grammar, as LabelSelectorText (C#) and the API server: requirements joined by ','.
+readonly SELECTOR_KEY='([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?'
+readonly SELECTOR_VALUE='([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?'
+readonly SELECTOR_REQ="[[:space:]]*(${SELECTOR_KEY}[[:space:]]+(in|notin)[[:space:]]*\\([[:space:]]*${SELECTOR_VALUE}[[:space:]]*(,[[:space:]]*${SELECTOR_VALUE}[[:space:]]*)*\\)|${SELECTOR_KEY}[[:space:]]*(==|=|!=)[[:space:]]*${SELECTOR_VALUE}|(![[:space:]]*)?${SELECTOR_KEY})[[:space:]]*"
+readonly SELECTOR_RE="^([[:space:]]*|${SELECTOR_REQ}(,${SELECTOR_REQ})*)$"
 readonly QUALIFIED_NAME_RE='^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'
 readonly LABEL_VALUE_RE='^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$'
 readonly IMAGE_RE='^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$'
@@ -137,7 +141,7 @@ check_value() {
         die "$name: '$value' is not a namespace name; use lowercase letters, digits and '-' (at most 63)" ;;
     selector)
       [[ $value =~ $SELECTOR_RE ]] ||
-        die "$name: '$value' is not a label selector; use key=value, key!=value, key, !key, key in (a,b) joined by ','" ;;
+        die "$name: '$value' is not a label selector; use key=value, key!=value, key, !key, key in (a,b), key notin (a,b) joined by ','" ;;
     taint-key)
       [[ -z $value || $value =~ $QUALIFIED_NAME_RE ]] ||
         die "$name: '$value' is not a taint key; use [prefix/]name of letters, digits, '-', '_', '.'" ;;

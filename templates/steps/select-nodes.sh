@@ -19,30 +19,38 @@ node_args=(get nodes)
 [[ -z $NODE_SELECTOR ]] || node_args+=(-l "$NODE_SELECTOR")
 nodes_json=$(retry kc "${node_args[@]}" -o json)
 
-# One pass decides every node: {plan: [names], skipped: [{node, reason}], unknown: [...]}.
+# One pass decides every node, by the rules of NodeSelection (C#) and tests/cases/node-selection.json:
+# {plan: [names], skipped: [{node, reason}], unknown: [names], unlisted: [listed names without a pod]}.
+# Skipped: every target dropped, and every node running kata-deploy that is not a target.
 selection=$(jq -c \
-  --arg nodes "$NODES" --arg key "$NODE_TAINT_KEY" --arg value "$NODE_TAINT_VALUE" \
+  --arg nodes "$NODES" --arg selector "$NODE_SELECTOR" --arg key "$NODE_TAINT_KEY" --arg value "$NODE_TAINT_VALUE" \
   --arg target "$TARGET_VERSION" --arg status "$STATUS_KEY" --arg version "$VERSION_KEY" \
   --slurpfile pods "$WORK_DIR/pods.json" '
-  ($pods[0] | map(.node) | unique) as $with_pod
+  def has_taint: $key == "" or any(.taints[]; .key == $key and ($value == "" or (.value // "") == $value));
+  def member($list): . as $x | $list | index([$x]) != null;
+  ($pods[0] | map(.node | select(. != "")) | unique) as $kata
   | [.items[] | {name: .metadata.name, annotations: (.metadata.annotations // {}), taints: (.spec.taints // [])}] as $all
+  | ($all | map(.name)) as $names
   | (if $nodes == "" then null else $nodes | split(",") | unique end) as $wanted
-  | ($all | map(select($wanted == null or (.name as $n | $wanted | index([$n])) != null))
-        | map(select($key == "" or any(.taints[]; .key == $key and ($value == "" or (.value // "") == $value))))) as $candidates
-  | [$candidates[]
-     | if (.name as $n | $with_pod | index([$n])) == null then {node: .name, reason: "runs no kata-deploy pod"}
+  | ($all | map(select(if $wanted == null then has_taint else .name | member($wanted) end))) as $targets
+  | ($targets | map(.name)) as $target_names
+  | [$targets[]
+     | if (.name | member($kata) | not) then {node: .name, reason: "kata-deploy does not run on it"}
        elif .annotations[$status] == "completed" and .annotations[$version] == $target then {node: .name, reason: "already completed at \($target)"}
        else {node: .name} end] as $decided
+  | [$kata[] | select(member($target_names) | not)
+     | if $wanted != null then {node: ., reason: "not in nodes"}
+       elif (member($names) | not) then (if $selector != "" then {node: ., reason: "not matched by node-selector"} else empty end)
+       else {node: ., reason: ("no taint " + $key + (if $value == "" then "" else "=" + $value end))} end] as $outside
   | {plan: ([$decided[] | select(.reason == null) | .node] | sort),
-     skipped: ($decided | map(select(.reason != null)) | sort_by(.node)),
-     unknown: (if $wanted == null then [] else $wanted - ($all | map(.name)) end)}' <<<"$nodes_json")
+     skipped: (($decided | map(select(.reason != null))) + $outside | sort_by(.node)),
+     unknown: (if $wanted == null then [] else $wanted - $names end),
+     unlisted: (if $wanted == null then [] else [$decided[] | select(.reason == "kata-deploy does not run on it") | .node] end)}' <<<"$nodes_json")
 
 unknown=$(jq -r '.unknown | join(", ")' <<<"$selection")
 [[ -z $unknown ]] || die "nodes: no such node: $unknown; check the names (kubectl get nodes)"
-if [[ -n $NODES ]]; then
-  without=$(jq -r '[.skipped[] | select(.reason == "runs no kata-deploy pod") | .node] | join(", ")' <<<"$selection")
-  [[ -z $without ]] || die "nodes: $without runs no pod of DaemonSet $HELM_NAMESPACE/$DAEMONSET; remove it from nodes"
-fi
+unlisted=$(jq -r '.unlisted | join(", ")' <<<"$selection")
+[[ -z $unlisted ]] || die "nodes: $unlisted runs no kata-deploy pod; remove it from nodes"
 
 plan=$(jq -c '.plan' <<<"$selection")
 count=$(jq length <<<"$plan")

@@ -45,7 +45,7 @@ public class PlanTests
             "plan", "-p", "target-version=3.29.0", "-p", "nodes=node-a,node-z");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("error: nodes: node 'node-z' does not exist\n", result.Error);
+        Assert.Equal("error: nodes: no such node: node-z; check the names (kubectl get nodes)\n", result.Error);
     }
 
     [Fact]

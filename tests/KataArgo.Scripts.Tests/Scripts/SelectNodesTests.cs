@@ -41,14 +41,14 @@ public sealed class SelectNodesTests(ITestOutputHelper output)
 
         var result = sandbox.Run("select-nodes.sh", Scenario.Env());
 
-        Assert.Contains("cpu-1: skipped, runs no kata-deploy pod", result.Stdout);
+        Assert.Contains("cpu-1: skipped, kata-deploy does not run on it", result.Stdout);
         Assert.Contains("node-2: skipped, already completed at 3.30.0", result.Stdout);
         Assert.Contains("plan: kata-deploy 3.29.0 -> 3.30.0 on 3 node(s)", result.Stdout);
     }
 
     [Theory]
     [InlineData("node-a,node-x", "nodes: no such node: node-x")]
-    [InlineData("cpu-1", "nodes: cpu-1 runs no pod of DaemonSet kube-system/kata-deploy")]
+    [InlineData("cpu-1", "nodes: cpu-1 runs no kata-deploy pod; remove it from nodes")]
     public void Refuses_an_explicit_node_that_cannot_be_upgraded(string nodes, string reason)
     {
         using var sandbox = new Sandbox(Fleet());
