@@ -130,8 +130,8 @@ public static class InstallHint
 {
     public static string Full(string ns) =>
         $"helm install {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --set-file defaults.verificationPod=pod.yaml, " +
-        $"or without Helm: kata-argo template -n {ns} --set-file defaults.verificationPod=pod.yaml | kubectl apply -f -";
+        $"or without Helm: kata-argo template -n {ns} --set-file defaults.verificationPod=pod.yaml | kubectl apply --server-side -f -";
 
     public static string Short(string ns) =>
-        $"helm upgrade {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --reuse-values, or kata-argo template ... | kubectl apply -f -";
+        $"helm upgrade {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --reuse-values, or kata-argo template ... | kubectl apply --server-side -f -";
 }

@@ -68,6 +68,16 @@ public partial class ChartRenderTests
     }
 
     [Fact]
+    public void The_workflow_template_fits_in_a_client_side_apply_annotation()
+    {
+        // kubectl apply keeps the object as JSON in one annotation, and all annotations share 256 KiB;
+        // Argo also copies the template into every Workflow it runs.
+        var workflow = ArgoYaml.LoadAll(ManifestRenderer.Render(ChartFixture.Values())).Single(d => d.Root!["kind"]!.ToString() == "WorkflowTemplate");
+
+        Assert.InRange(workflow.Root!.ToJsonString().Length, 1, 256 * 1024 - 32 * 1024);
+    }
+
+    [Fact]
     public void Template_output_matches_its_golden_files()
     {
         Snapshot.Verify("template/default.yaml", ManifestRenderer.Render(ChartFixture.Values()));

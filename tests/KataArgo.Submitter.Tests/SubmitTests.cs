@@ -108,7 +108,7 @@ public class SubmitTests
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace kata", result.Error);
         Assert.Contains("helm install kata-lifecycle-manager charts/kata-lifecycle-manager -n kata --set-file defaults.verificationPod=pod.yaml", result.Error);
-        Assert.Contains("kata-argo template -n kata --set-file defaults.verificationPod=pod.yaml | kubectl apply -f -", result.Error);
+        Assert.Contains("kata-argo template -n kata --set-file defaults.verificationPod=pod.yaml | kubectl apply --server-side -f -", result.Error);
         Assert.Equal(0, server.Count("WorkflowService_SubmitWorkflow"));
     }
 
