@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Ends a successful run: when every kata-deploy pod runs the updated revision, restores the
-# user's pre-upgrade values (their update strategy and verification hook) on the new chart,
-# which restarts no pod. Otherwise leaves OnDelete and names the nodes still on the old version.
+# user's pre-upgrade values (their update strategy) on the new chart, which restarts no pod.
+# Otherwise leaves OnDelete and names the nodes still on the old version. kata-deploy's own
+# verification hook stays off: it would re-check the whole fleet at once and needs a
+# cluster-wide Job and ClusterRole this workflow is not granted (docs/security.md).
 
 input_revision RELEASE_REVISION release-revision
 input_daemonset DAEMONSET daemonset
@@ -34,8 +36,11 @@ else
   retry helm get values "$HELM_RELEASE" -n "$HELM_NAMESPACE" --revision "$RELEASE_REVISION" -o json |
     jq '. // {}' >"$WORK_DIR/values.json"
   log "finish: every kata-deploy pod runs revision $hash; restoring the values of revision $RELEASE_REVISION on $TARGET_VERSION"
+  if [[ -n $(jq -r '.verification.pod // ""' "$WORK_DIR/values.json") ]]; then
+    log "finish: your values set verification.pod; kata-deploy's own verification hook stays off (every node was verified by this run): set it again with helm if you want it"
+  fi
   if ! retry helm upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" --version "$TARGET_VERSION" -n "$HELM_NAMESPACE" \
-    --reset-values -f "$WORK_DIR/values.json" >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
+    --reset-values -f "$WORK_DIR/values.json" --set verification.pod= >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
     while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
     die "finish: helm upgrade restoring the pre-upgrade values failed (above); the DaemonSet stays OnDelete"
   fi

@@ -30,7 +30,7 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         Assert.Equal(["3.29.0", "3.30.0", "3.30.0"], history.Select(r => r.Version));
         Assert.Equal("OnDelete", (string?)history[1].Config!["updateStrategy"]!["type"]);
         Assert.Equal("", (string?)history[1].Config!["verification"]!["pod"]);
-        Assert.Empty(history[2].Config!);
+        Assert.Equal("""{"verification":{"pod":""}}""", history[2].Config!.ToJsonString());
         Assert.Equal("RollingUpdate", sandbox.State.UpdateStrategy());
         foreach (var name in Scenario.Nodes)
         {
@@ -52,6 +52,28 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         Assert.Equal("[]", rerun.Step("select-nodes").Outputs["nodes"]);
         Assert.Contains("node-a: skipped, already completed at 3.30.0", rerun.Step("select-nodes").Stdout);
         Assert.DoesNotContain(sandbox.Calls.All.Skip(callsBefore), c => c.IsMutating);
+    }
+
+    [Fact]
+    public void Finish_restores_the_users_values_but_keeps_kata_deploys_own_verification_hook_off()
+    {
+        var values = new JsonObject
+        {
+            ["debug"] = true,
+            ["updateStrategy"] = new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 2 } },
+            ["verification"] = new JsonObject { ["pod"] = "apiVersion: v1\nkind: Pod\n" },
+        };
+        using var sandbox = new Sandbox(Cluster.WithNodes("node-a", "node-b").WithRelease(Scenario.From, values: values));
+
+        var run = Scenario.Upgrade(sandbox);
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Succeeded", run.Status);
+        var restored = sandbox.State.History().Last().Config!;
+        Assert.True(restored["debug"]!.GetValue<bool>());
+        Assert.Equal(2, restored["updateStrategy"]!["rollingUpdate"]!["maxUnavailable"]!.GetValue<int>());
+        Assert.Equal("", (string?)restored["verification"]!["pod"]);
+        Assert.Contains("kata-deploy's own verification hook stays off", run.Step("finish").Stdout);
     }
 
     [Fact]
