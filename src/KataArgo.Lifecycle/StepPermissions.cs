@@ -94,9 +94,14 @@ public static class StepPermissions
             "stage, finish, cleanup (helm)",
             "helm reads each object of the chart before it writes it, and creates those a new version adds (a create cannot be limited by name)"),
         new(PermissionScope.HelmNamespace, "", ["configmaps"], ["update", "patch", "delete"],
-            "stage, finish, cleanup (helm)", "kata-deploy's ConfigMaps: its install state, custom runtime configs, containerd drop-in")
+            "stage, finish, cleanup (helm)",
+            "kata-deploy's ConfigMaps: install state, custom runtime configs, containerd drop-in, and the spec of its own verification hook, which stage removes (named after the chart's fullname: RELEASE, or RELEASE-kata-deploy)")
         {
-            ResourceNames = [$"{Release}-kata-deploy-state", $"kata-deploy-custom-configs{Suffix}", $"kata-deploy-containerd-user-dropin{Suffix}"],
+            ResourceNames =
+            [
+                $"{Release}-kata-deploy-state", $"kata-deploy-custom-configs{Suffix}", $"kata-deploy-containerd-user-dropin{Suffix}",
+                $"{Release}-verification-spec", $"{Release}-kata-deploy-verification-spec",
+            ],
         },
         new(PermissionScope.HelmNamespace, "", ["serviceaccounts"], ["update", "patch", "delete"],
             "stage, finish, cleanup (helm)", "kata-deploy's own ServiceAccount")
