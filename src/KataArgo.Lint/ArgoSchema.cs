@@ -94,15 +94,22 @@ public sealed class ArgoSchema
         using var stream = typeof(ArgoSchema).Assembly.GetManifestResourceStream($"argo-schema/{version}.json")
             ?? throw new InvalidOperationException($"Argo schema {version} is not embedded");
         var root = JsonNode.Parse(stream)!.AsObject();
-        Close(root);
+        ClosedSchema.Close(root);
         root.Remove("$schema"); // draft 2020-12 marker; the keywords used are common to draft 7
         var schema = JsonSchema.FromJsonAsync(root.ToJsonString()).GetAwaiter().GetResult();
         return new ArgoSchema(version, schema);
     }
+}
 
-    private static void Close(JsonNode? node)
+/// <summary>
+/// Closes JSON schemas: every object schema that declares properties, and says nothing of others,
+/// refuses undeclared ones. Argo's schemas and OpenAPI spec leave objects open.
+/// </summary>
+public static class ClosedSchema
+{
+    public static void Close(JsonNode? schema)
     {
-        switch (node)
+        switch (schema)
         {
             case JsonObject obj:
                 if (obj["properties"] is JsonObject && !obj.ContainsKey("additionalProperties"))

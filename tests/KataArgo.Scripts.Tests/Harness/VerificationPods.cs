@@ -9,24 +9,7 @@ namespace KataArgo.Scripts.Tests.Harness;
 public static class VerificationPods
 {
     /// <summary>The mission's CUDA example: no unschedulable toleration.</summary>
-    public const string Cuda = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ${TEST_POD}
-        spec:
-          runtimeClassName: kata-qemu-nvidia-gpu-snp
-          restartPolicy: Never
-          nodeSelector:
-            kubernetes.io/hostname: ${NODE}
-          containers:
-          - name: cuda-vectoradd
-            image: nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0-ubuntu22.04
-            resources:
-              limits:
-                nvidia.com/pgpu: "1"
-                memory: 16Gi
-        """;
+    public const string Cuda = KataArgo.Testing.Samples.CudaVerificationPod;
 
     public const string Tolerating = """
         apiVersion: v1

@@ -45,7 +45,7 @@ public sealed class SwaggerSpec
         }
         var definitions = spec["definitions"]!.DeepClone().AsObject();
         foreach (var (_, definition) in definitions)
-            Close(definition);
+            KataArgo.Lint.ClosedSchema.Close(definition);
         var document = new JsonObject { ["definitions"] = definitions };
         return new SwaggerSpec(operations, JsonSchema.FromJsonAsync(document.ToJsonString()).GetAwaiter().GetResult());
     }
@@ -76,23 +76,6 @@ public sealed class SwaggerSpec
 
     public List<string> ValidateDefinition(string definition, string json) =>
         [.. _definitions.Definitions[definition].Validate(json).Select(e => $"{definition}: {e.Path}: {e.Kind} {e.Property}")];
-
-    private static void Close(JsonNode? schema)
-    {
-        switch (schema)
-        {
-            case JsonObject o:
-                if (o["properties"] is JsonObject && !o.ContainsKey("additionalProperties"))
-                    o["additionalProperties"] = false;
-                foreach (var (_, child) in o.ToList())
-                    Close(child);
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                    Close(child);
-                break;
-        }
-    }
 
     private static string Group(string name) => name.Replace(".", "__");
 }
