@@ -87,10 +87,13 @@ public static class ChartValues
         return root;
     }
 
-    public static JsonNode? Lookup(JsonObject values, ChartValue value)
+    public static JsonNode? Lookup(JsonObject values, ChartValue value) => Lookup(values, value.Path);
+
+    /// <summary>The value at a dotted path (<c>defaults.helmRelease</c>), or null where any part is missing.</summary>
+    public static JsonNode? Lookup(JsonObject values, string path)
     {
         JsonNode? node = values;
-        foreach (var segment in value.Segments)
+        foreach (var segment in path.Split('.'))
             node = node is JsonObject obj && obj.TryGetPropertyValue(segment, out var child) ? child : null;
         return node;
     }

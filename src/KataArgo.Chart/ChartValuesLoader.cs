@@ -139,13 +139,7 @@ public static class ChartValuesLoader
             .Select(p => p[parent.Length..].Split('.')[0]).Distinct().Select(k => parent + k);
     }
 
-    private static string Current(JsonObject values, string key)
-    {
-        JsonNode? node = values;
-        foreach (var segment in key.Split('.'))
-            node = node is JsonObject obj ? obj[segment] : null;
-        return node?.ToString() ?? "";
-    }
+    private static string Current(JsonObject values, string key) => ChartValues.Lookup(values, key)?.ToString() ?? "";
 }
 
 /// <summary>Helm's --set syntax: a.b=c,d=e with \, and \. escapes; typed values for --set.</summary>

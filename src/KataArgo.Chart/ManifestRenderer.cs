@@ -43,7 +43,7 @@ public static class ManifestRenderer
     /// <summary>kata-deploy names its objects NAME-SUFFIX when env.multiInstallSuffix is set.</summary>
     public static string SuffixOf(string multiInstallSuffix) => multiInstallSuffix.Length == 0 ? "" : "-" + multiInstallSuffix;
 
-    private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, ChartValues.Get(path))?.GetValue<string>() ?? "";
+    private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, path)?.GetValue<string>() ?? "";
 
     private static JsonNode? ToNode(object kubernetesObject) => JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject));
 }

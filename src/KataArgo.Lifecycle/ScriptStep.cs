@@ -13,7 +13,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     public const string ScratchVolume = "scratch";
 
     private readonly List<string> _inputs = [];
-    private readonly List<(string Name, string Default)> _optionalInputs = [];
+    private readonly List<string> _optionalInputs = [];
     private readonly List<EnvVar> _env = [];
     private readonly List<Parameter> _outputs = [];
     private int _deadlineSeconds = 300;
@@ -32,7 +32,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
 
     public ScriptStep OptionalInput(string parameter, string env)
     {
-        _optionalInputs.Add((parameter, ""));
+        _optionalInputs.Add(parameter);
         return Env(env, $"{{{{inputs.parameters.{parameter}}}}}");
     }
 
@@ -85,7 +85,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     public Template Build(LifecycleOptions options)
     {
         var inputs = _inputs.Select(p => new Parameter { Name = p })
-            .Concat(_optionalInputs.Select(p => new Parameter { Name = p.Name, Value = p.Default }))
+            .Concat(_optionalInputs.Select(p => new Parameter { Name = p, Value = "" }))
             .ToList();
         return new Template
         {

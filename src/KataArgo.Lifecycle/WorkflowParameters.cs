@@ -156,6 +156,9 @@ public static partial class ParameterRules
         return null;
     }
 
+    /// <summary>A DNS-1123 label: namespaces and the names kata-argo gives runs.</summary>
+    public static bool IsDnsLabel(string name) => DnsLabelPattern().IsMatch(name);
+
     /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m.</summary>
     public static TimeSpan? ParseDuration(string value)
     {

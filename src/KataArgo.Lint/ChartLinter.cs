@@ -122,16 +122,16 @@ public static partial class ChartLinter
         error = null;
         if (expression == "include \"kata-lifecycle-manager.verificationPod\" . | quote")
         {
-            var pod = Lookup(context.Values, ChartValues.VerificationPodPath)?.ToString();
+            var pod = ChartValues.Lookup(context.Values, ChartValues.VerificationPodPath)?.ToString();
             error = VerificationPodRules.Check(pod);
             return Quote(Convert.ToBase64String(Encoding.UTF8.GetBytes(pod ?? "")));
         }
         if (expression == "include \"kata-lifecycle-manager.kataDeploySuffix\" .")
-            return ManifestRenderer.SuffixOf(Lookup(context.Values, ChartValues.KataDeploySuffixPath)?.ToString() ?? "");
+            return ManifestRenderer.SuffixOf(ChartValues.Lookup(context.Values, ChartValues.KataDeploySuffixPath)?.ToString() ?? "");
         var match = ValueExpression().Match(expression);
         if (match.Success)
         {
-            var value = Lookup(context.Values, match.Groups["path"].Value);
+            var value = ChartValues.Lookup(context.Values, match.Groups["path"].Value);
             var text = value switch
             {
                 null => "",
@@ -154,14 +154,6 @@ public static partial class ChartLinter
         yield return $"app.kubernetes.io/instance: {context.ReleaseName}";
         yield return $"app.kubernetes.io/version: {Quote(context.AppVersion)}";
         yield return "app.kubernetes.io/managed-by: Helm";
-    }
-
-    private static JsonNode? Lookup(JsonObject values, string path)
-    {
-        JsonNode? node = values;
-        foreach (var segment in path.Split('.'))
-            node = node is JsonObject obj ? obj[segment] : null;
-        return node;
     }
 
     /// <summary>Go's %q, as Sprig's quote uses it.</summary>

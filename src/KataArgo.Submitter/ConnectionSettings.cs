@@ -1,3 +1,4 @@
+using KataArgo.Lifecycle;
 using k8s;
 using k8s.Exceptions;
 
@@ -121,7 +122,7 @@ public static class ConnectionSettings
     }
 
     private static string CheckNamespace(string ns) =>
-        WorkflowNames.IsDnsLabel(ns) ? ns : throw Invalid($"namespace '{ns}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
+        ParameterRules.IsDnsLabel(ns) ? ns : throw Invalid($"namespace '{ns}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
 
     private static SubmitterException Invalid(string message) => new(FailureKind.InvalidRequest, message);
 }

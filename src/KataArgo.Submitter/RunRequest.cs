@@ -37,7 +37,7 @@ public sealed record RunRequest(string Entrypoint, IReadOnlyList<KeyValuePair<st
         if (NodeSelection.CheckParameters(byName) is { } inconsistent)
             throw Invalid(inconsistent);
 
-        if (name is not null && !WorkflowNames.IsDnsLabel(name))
+        if (name is not null && !ParameterRules.IsDnsLabel(name))
             throw Invalid($"--name '{name}' is not a workflow name; use lowercase letters, digits and '-' (at most 63)");
         return new RunRequest(entrypoint, parameters, name ?? WorkflowNames.NewRunName(), Guid.NewGuid().ToString("N")) { NameGiven = name is not null };
     }
@@ -88,7 +88,4 @@ public static class WorkflowNames
 
     public static string NewRunName() =>
         RunRequest.TemplateName + "-" + string.Concat(Enumerable.Range(0, 5).Select(_ => Alphabet[Random.Shared.Next(Alphabet.Length)]));
-
-    public static bool IsDnsLabel(string name) =>
-        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';
 }

@@ -1,3 +1,4 @@
+using KataArgo.Lifecycle;
 using System.CommandLine;
 using KataArgo.Cli.Progress;
 using KataArgo.Submitter;
@@ -25,7 +26,7 @@ internal static class WatchCommand
 
     public static Argument<string> RunName(string description) => new("NAME") { Description = description };
 
-    public static string CheckRunName(string name) => WorkflowNames.IsDnsLabel(name) || name.Length <= 253 && name.Split('.').All(WorkflowNames.IsDnsLabel)
+    public static string CheckRunName(string name) => ParameterRules.IsDnsLabel(name) || name.Length <= 253 && name.Split('.').All(ParameterRules.IsDnsLabel)
         ? name
         : throw new UsageException($"'{name}' is not a workflow name; use lowercase letters, digits, '-' and '.'");
 }
