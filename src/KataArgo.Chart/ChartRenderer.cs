@@ -25,6 +25,7 @@ public static class ChartRenderer
             ValuesYaml = ValuesYaml.Render(),
             WorkflowTemplate = WorkflowTemplateYaml(),
             ServiceAccount = ServiceAccountYaml(),
+            StepsConfigMap = StepsConfigMapYaml(),
             Rbac = RbacYaml(),
             Values = ChartValues.All.Select(v => new
             {
@@ -92,6 +93,9 @@ public static class ChartRenderer
 
     private static string ServiceAccountYaml() =>
         Bind(ArgoYaml.Serialize(WithLabelsToken(RbacManifests.ServiceAccount(TokenTarget(), new Dictionary<string, string>()))), escapeArgo: false);
+
+    private static string StepsConfigMapYaml() =>
+        Bind(ArgoYaml.Serialize(WithLabelsToken(StepsConfigMap.Build(HelmBindings.Token("argoNamespace"), new Dictionary<string, string>()))), escapeArgo: false);
 
     private static string RbacYaml() =>
         Bind(ArgoYaml.SerializeAll(RbacManifests.Rbac(TokenTarget(), new Dictionary<string, string>()).Select(WithLabelsToken)), escapeArgo: false);

@@ -7,8 +7,8 @@ using KataArgo.Lifecycle;
 namespace KataArgo.Chart;
 
 /// <summary>
-/// The plain manifests `helm template` would render for given values (ServiceAccount, RBAC,
-/// WorkflowTemplate), for GitOps and kubectl users without Helm.
+/// The plain manifests `helm template` would render for given values (ServiceAccount, RBAC, the
+/// steps ConfigMap, WorkflowTemplate), for GitOps and kubectl users without Helm.
 /// </summary>
 public static class ManifestRenderer
 {
@@ -26,6 +26,7 @@ public static class ManifestRenderer
             SuffixOf(Text(values, ChartValues.KataDeploySuffixPath)));
         var documents = new List<JsonNode?> { ToNode(RbacManifests.ServiceAccount(target, labels)) };
         documents.AddRange(RbacManifests.Rbac(target, labels).Select(ToNode));
+        documents.Add(ToNode(StepsConfigMap.Build(target.WorkflowNamespace, labels)));
         documents.Add(JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options));
         return ArgoYaml.SerializeAll(documents);
     }

@@ -11,6 +11,9 @@ public sealed record LifecycleOptions
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The ConfigMap holding the step scripts (StepScripts.Files), in <see cref="Namespace"/>.</summary>
+    public string StepsConfigMapName { get; init; } = LifecycleKeys.TemplateName + "-steps";
+
     /// <summary>Parameter defaults that differ from the catalog's, by parameter name.</summary>
     public IReadOnlyDictionary<string, string> ParameterDefaults { get; init; } = new Dictionary<string, string>();
 

@@ -17,8 +17,7 @@ public static class LifecycleWorkflow
     public const string ExitHandler = "exit-handler";
     public static readonly IReadOnlyList<string> Entrypoints = [UpgradeAllNodes, RollbackNode, Recover];
 
-    // Template names of the loop; the CLI reads a run's progress from them.
-    public const string UpgradeNodes = "upgrade-nodes";
+    /// <summary>The per-node step (one pod per node); the CLI reads a run's progress from it.</summary>
     public const string UpgradeNode = "upgrade-node";
 
     private const string StagedAndNodesSelected =
@@ -67,13 +66,15 @@ public static class LifecycleWorkflow
                     FsGroup = options.RunAsUser,
                     SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
                 },
-                Volumes = [new Volume { Name = ScriptStep.ScratchVolume, EmptyDir = new EmptyDirVolumeSource { SizeLimit = "256Mi" } }],
+                Volumes =
+                [
+                    new Volume { Name = ScriptStep.ScratchVolume, EmptyDir = new EmptyDirVolumeSource { SizeLimit = "256Mi" } },
+                    new Volume { Name = ScriptStep.StepsVolume, ConfigMap = new ConfigMapVolumeSource { Name = options.StepsConfigMapName } },
+                ],
                 Arguments = new Arguments { Parameters = [.. P.All.Select(p => Argument(p, options))] },
                 Templates =
                 [
                     UpgradeAllNodesTemplate(),
-                    UpgradeNodesTemplate(),
-                    UpgradeNodeTemplate(),
                     RecoverTemplate(),
                     RollbackNodeTemplate(),
                     ExitHandlerTemplate(),
@@ -91,48 +92,36 @@ public static class LifecycleWorkflow
         Enum = parameter.Choices is { } choices ? [.. choices] : null,
     };
 
-    private static Template UpgradeAllNodesTemplate() => Steps(UpgradeAllNodes,
-        Call("preflight", "preflight"),
-        Call("select-nodes", "select-nodes",
-            ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"),
-            ("from-version", "{{steps.preflight.outputs.parameters.from-version}}")),
-        Call("stage", "stage",
-            ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
-            ("from-version", "{{steps.preflight.outputs.parameters.from-version}}"),
-            ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"),
-            ("update-strategy", "{{steps.preflight.outputs.parameters.update-strategy}}"),
-            ("nodes", "{{steps.select-nodes.outputs.parameters.nodes}}")).When(StagedAndNodesSelected),
-        Call(UpgradeNodes, UpgradeNodes,
-            ("nodes", "{{steps.select-nodes.outputs.parameters.nodes}}"),
-            ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}")).When(StagedAndNodesSelected),
-        Call("finish", "finish",
-            ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
-            ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}")).When(StagedAndNodesSelected));
-
     /// <summary>
-    /// The flat per-node loop: withParam over the selected nodes, one at a time, stopping at the
-    /// first failure. Not recursion: Argo stops nested calls at depth 100.
+    /// The run: preflight, select nodes, stage, then one <c>upgrade-node</c> pod per selected node
+    /// — a flat withParam loop, one node at a time (<c>parallelism: 1</c>), stopping at the first
+    /// failure (<c>failFast</c>) — and finish. Not recursion: Argo stops nested calls at depth 100.
+    /// The loop sits in this template, so the node list is in the Workflow's status once (the
+    /// select-nodes output) and each node adds one pod node (and its retry parent) to it. The loop
+    /// has no <c>when</c>: Argo would expand it first and record a Skipped node per item; a dry run
+    /// gets an empty list from select-nodes instead.
     /// </summary>
-    private static Template UpgradeNodesTemplate()
+    private static Template UpgradeAllNodesTemplate()
     {
-        var template = Steps(UpgradeNodes,
-            Call(UpgradeNode, UpgradeNode, ("node", "{{item}}"), ("daemonset", "{{inputs.parameters.daemonset}}"))
-                .ForEachOf("{{inputs.parameters.nodes}}"));
-        template.Inputs = new Inputs { Parameters = [new Parameter { Name = "nodes" }, new Parameter { Name = "daemonset" }] };
+        var template = Steps(UpgradeAllNodes,
+            Call("preflight", "preflight"),
+            Call("select-nodes", "select-nodes",
+                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"),
+                ("from-version", "{{steps.preflight.outputs.parameters.from-version}}")),
+            Call("stage", "stage",
+                ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
+                ("from-version", "{{steps.preflight.outputs.parameters.from-version}}"),
+                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"),
+                ("update-strategy", "{{steps.preflight.outputs.parameters.update-strategy}}")).When(StagedAndNodesSelected),
+            Call(UpgradeNode, UpgradeNode,
+                ("node", "{{item}}"),
+                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"))
+                .ForEachOf("{{steps.select-nodes.outputs.parameters.nodes}}"),
+            Call("finish", "finish",
+                ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
+                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}")).When(StagedAndNodesSelected));
         template.Parallelism = 1;
         template.FailFast = true;
-        return template;
-    }
-
-    private static Template UpgradeNodeTemplate()
-    {
-        var template = Steps(UpgradeNode,
-            Call("cordon", "cordon", ("node", "{{inputs.parameters.node}}")),
-            Call("drain", "drain", ("node", "{{inputs.parameters.node}}")).When("{{workflow.parameters.drain-enabled}} == true"),
-            Call("recycle", "recycle", ("node", "{{inputs.parameters.node}}"), ("daemonset", "{{inputs.parameters.daemonset}}")),
-            Call("verify", "verify", ("node", "{{inputs.parameters.node}}")),
-            Call("uncordon", "uncordon", ("node", "{{inputs.parameters.node}}")));
-        template.Inputs = new Inputs { Parameters = [new Parameter { Name = "node" }, new Parameter { Name = "daemonset" }] };
         return template;
     }
 
@@ -166,39 +155,27 @@ public static class LifecycleWorkflow
             .Env("NODE_SELECTOR", P.NodeSelector).Env("NODE_TAINT_KEY", P.NodeTaintKey)
             .Env("NODE_TAINT_VALUE", P.NodeTaintValue).Env("NODES", P.Nodes)
             .Env("DRAIN_ENABLED", P.DrainEnabled).Env("DRY_RUN", P.DryRun)
-            .Output("nodes", global: true).Output("node-count")
+            .Env("RUN", "{{workflow.name}}").Env("RUN_UID", "{{workflow.uid}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
+            .Output("nodes").Output("node-count")
             .Deadline(TimeSpan.FromMinutes(5)).RetryOnTransientErrors();
 
         yield return new ScriptStep("stage", "stage.sh", P.HelmImage)
             .Input("release-revision", "RELEASE_REVISION").Input("from-version", "FROM_VERSION")
-            .Input("daemonset", "DAEMONSET").Input("update-strategy", "UPDATE_STRATEGY").Input("nodes", "NODES_PLANNED")
+            .Input("daemonset", "DAEMONSET").Input("update-strategy", "UPDATE_STRATEGY")
             .Env("RUN", "{{workflow.name}}").Env("RUN_UID", "{{workflow.uid}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
             .Env("HELM_RELEASE", P.HelmRelease).Env("HELM_NAMESPACE", P.HelmNamespace).Env("KATA_DEPLOY_CHART", P.KataDeployChart)
             .Env("TARGET_VERSION", P.TargetVersion).Env("VERIFICATION_NAMESPACE", P.VerificationNamespace)
             .Deadline(TimeSpan.FromMinutes(20)).MemoryLimit("512Mi");
 
-        yield return new ScriptStep("cordon", "cordon.sh", P.KubectlImage)
-            .Input("node", "NODE").Env("RUN", "{{workflow.name}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
-            .AvoidNodeInput().Deadline(TimeSpan.FromMinutes(5)).RetryOnTransientErrors();
-
-        yield return new ScriptStep("drain", "drain.sh", P.KubectlImage)
-            .Input("node", "NODE").Env("DRAIN_TIMEOUT", P.DrainTimeout)
-            .AvoidNodeInput().Deadline(P.DrainTimeout.MaxDuration!.Value + TimeSpan.FromMinutes(5)).RetryOnTransientErrors();
-
-        yield return new ScriptStep("recycle", "recycle.sh", P.KubectlImage)
+        // One pod per node: cordon, drain, recycle, verify, uncordon, each phase under its own deadline.
+        yield return new ScriptStep(UpgradeNode, "upgrade-node.sh", P.KubectlImage)
             .Input("node", "NODE").Input("daemonset", "DAEMONSET")
-            .Env("HELM_NAMESPACE", P.HelmNamespace).Env("RECYCLE_TIMEOUT", P.RecycleTimeout)
-            .AvoidNodeInput().Deadline(P.RecycleTimeout.MaxDuration!.Value + TimeSpan.FromMinutes(5));
-
-        yield return new ScriptStep("verify", "verify.sh", P.KubectlImage)
-            .Input("node", "NODE").Env("RUN", "{{workflow.name}}")
+            .Env("RUN", "{{workflow.name}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
+            .Env("HELM_NAMESPACE", P.HelmNamespace).Env("TARGET_VERSION", P.TargetVersion)
+            .Env("DRAIN_ENABLED", P.DrainEnabled).Env("DRAIN_TIMEOUT", P.DrainTimeout).Env("RECYCLE_TIMEOUT", P.RecycleTimeout)
             .Env("VERIFICATION_NAMESPACE", P.VerificationNamespace).Env("VERIFICATION_POD", P.VerificationPod)
             .Env("VERIFICATION_TIMEOUT", P.VerificationTimeout)
-            .AvoidNodeInput().Deadline(P.VerificationTimeout.MaxDuration!.Value + TimeSpan.FromMinutes(5));
-
-        yield return new ScriptStep("uncordon", "uncordon.sh", P.KubectlImage)
-            .Input("node", "NODE").Env("RUN", "{{workflow.name}}").Env("TARGET_VERSION", P.TargetVersion)
-            .AvoidNodeInput().Deadline(TimeSpan.FromMinutes(5)).RetryOnTransientErrors();
+            .AvoidNodeInput().Deadline(UpgradeNodeDeadline()).RetryOnPodErrors();
 
         yield return new ScriptStep("finish", "finish.sh", P.HelmImage)
             .Input("release-revision", "RELEASE_REVISION").Input("daemonset", "DAEMONSET")
@@ -214,6 +191,14 @@ public static class LifecycleWorkflow
             .Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}").Env("RECYCLE_TIMEOUT", P.RecycleTimeout)
             .Deadline(TimeSpan.FromHours(12)).RetryOnTransientErrors().MemoryLimit("512Mi");
     }
+
+    /// <summary>The sum of upgrade-node.sh's phase deadlines at their parameters' maxima, plus a margin for the pod.</summary>
+    public static TimeSpan UpgradeNodeDeadline() =>
+        StepScripts.PhaseApiDeadline * 2
+        + P.DrainTimeout.MaxDuration!.Value + StepScripts.PhaseMargin
+        + P.RecycleTimeout.MaxDuration!.Value * 2 + StepScripts.PhaseMargin
+        + P.VerificationTimeout.MaxDuration!.Value + StepScripts.PhaseMargin
+        + StepScripts.PhaseMargin;
 
     private static Template Steps(string name, params WorkflowStep[] sequence) => new()
     {

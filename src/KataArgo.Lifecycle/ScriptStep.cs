@@ -3,21 +3,23 @@ using Argo.Workflows.Client;
 namespace KataArgo.Lifecycle;
 
 /// <summary>
-/// A step that runs one script from <c>templates/steps</c> in its own pod: restricted security
-/// context, scratch space at /tmp, resources, a deadline, and inputs reaching the script only as
+/// A step that runs one script from <c>templates/steps</c> in its own pod, as
+/// <c>bash /kata-lifecycle/steps/SCRIPT</c> from the steps ConfigMap: restricted security context,
+/// scratch space at /tmp, resources, a deadline, and inputs reaching the script only as
 /// environment variables.
 /// </summary>
 internal sealed class ScriptStep(string name, string script, WorkflowParameter image)
 {
     public const string OutputDirectory = "/tmp/outputs";
     public const string ScratchVolume = "scratch";
+    public const string StepsVolume = "steps";
 
     private readonly List<string> _inputs = [];
     private readonly List<string> _optionalInputs = [];
     private readonly List<EnvVar> _env = [];
     private readonly List<Parameter> _outputs = [];
     private int _deadlineSeconds = 300;
-    private bool _retry;
+    private RetryStrategy? _retry;
     private bool _avoidsInputNode;
     private string _memoryLimit = "256Mi";
 
@@ -65,7 +67,17 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     /// <summary>For steps that only talk to the API server and are safe to run again.</summary>
     public ScriptStep RetryOnTransientErrors()
     {
-        _retry = true;
+        _retry = Retry("OnTransientError", limit: 3);
+        return this;
+    }
+
+    /// <summary>
+    /// For an idempotent step whose pod may be lost (evicted, its node gone): Argo's Error phase,
+    /// never the script's own failure (Failed), is tried again.
+    /// </summary>
+    public ScriptStep RetryOnPodErrors()
+    {
+        _retry = Retry("OnError", limit: 2);
         return this;
     }
 
@@ -93,21 +105,24 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
             Inputs = inputs.Count > 0 ? new Inputs { Parameters = inputs } : null,
             Outputs = _outputs.Count > 0 ? new Outputs { Parameters = [.. _outputs] } : null,
             ActiveDeadlineSeconds = _deadlineSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            RetryStrategy = _retry ? TransientRetry() : null,
+            RetryStrategy = _retry,
             Affinity = _avoidsInputNode ? NotOnNode("{{inputs.parameters.node}}") : null,
-            Script = new ScriptTemplate
+            Container = new Container
             {
                 Image = image.Reference,
-                Command = ["bash"],
-                Source = StepScripts.Compose(script),
-                Env = [.. _env],
+                Command = ["bash", $"{StepScripts.MountPath}/{script}"],
+                Env = [new EnvVar { Name = StepScripts.DigestVariable, Value = StepScripts.Digest }, .. _env],
                 Resources = new ResourceRequirements
                 {
                     Requests = new() { ["cpu"] = "50m", ["memory"] = "64Mi" },
                     Limits = new() { ["cpu"] = "500m", ["memory"] = _memoryLimit },
                 },
                 SecurityContext = RestrictedContainer(options),
-                VolumeMounts = [new VolumeMount { Name = ScratchVolume, MountPath = "/tmp" }],
+                VolumeMounts =
+                [
+                    new VolumeMount { Name = ScratchVolume, MountPath = "/tmp" },
+                    new VolumeMount { Name = StepsVolume, MountPath = StepScripts.MountPath, ReadOnly = true },
+                ],
             },
         };
     }
@@ -125,10 +140,10 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
         SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
     };
 
-    private static RetryStrategy TransientRetry() => new()
+    private static RetryStrategy Retry(string policy, int limit) => new()
     {
-        Limit = "3",
-        RetryPolicy = "OnTransientError",
+        Limit = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        RetryPolicy = policy,
         Backoff = new Backoff { Duration = "10s", Factor = "2", MaxDuration = "5m" },
     };
 

@@ -1,37 +1,54 @@
+using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace KataArgo.Lifecycle;
 
 /// <summary>
-/// The step scripts under <c>templates/steps</c>, embedded in this assembly. Each step runs as
-/// <c>lib.sh</c> followed by its own file; parameters reach it only through its environment.
+/// The step scripts under <c>templates/steps</c>, embedded in this assembly. The chart ships them
+/// once, in the steps ConfigMap that every step pod mounts at <see cref="MountPath"/>; each step
+/// file sources <c>lib.sh</c> beside it, and parameters reach it only through its environment.
 /// </summary>
-public static partial class StepScripts
+public static class StepScripts
 {
     public const string Library = "lib.sh";
 
+    /// <summary>Where step pods mount the steps ConfigMap (read-only).</summary>
+    public const string MountPath = "/kata-lifecycle/steps";
+
+    /// <summary>The environment variable through which a template names the scripts it was rendered with.</summary>
+    public const string DigestVariable = "KATA_STEPS_DIGEST";
+
+    /// <summary>Every step file, a step template's entry point or a phase upgrade-node.sh runs.</summary>
     public static readonly IReadOnlyList<string> Steps =
     [
-        "preflight.sh", "select-nodes.sh", "stage.sh", "cordon.sh", "drain.sh", "recycle.sh", "verify.sh",
-        "uncordon.sh", "finish.sh", "cleanup.sh",
+        "preflight.sh", "select-nodes.sh", "stage.sh", "upgrade-node.sh", "cordon.sh", "drain.sh", "recycle.sh",
+        "verify.sh", "uncordon.sh", "finish.sh", "cleanup.sh",
     ];
 
-    private static readonly Lazy<LibraryParts> Parts = new(() => LibraryParts.Parse(Read(Library)));
+    /// <summary>The phases upgrade-node.sh runs, in order (NODE_PHASES in lib.sh); Argo sees phase N as progress N/5.</summary>
+    public static readonly IReadOnlyList<string> NodePhases = ["cordon", "drain", "recycle", "verify", "uncordon"];
+
+    /// <summary>Deadline of a phase that only talks to the API server (PHASE_API_SECONDS in lib.sh).</summary>
+    public static readonly TimeSpan PhaseApiDeadline = TimeSpan.FromSeconds(300);
+
+    /// <summary>Added to a phase's own timeout parameter for its deadline (PHASE_MARGIN_SECONDS in lib.sh).</summary>
+    public static readonly TimeSpan PhaseMargin = TimeSpan.FromSeconds(300);
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> AllFiles = new(() =>
+        EmbeddedFiles().Order(StringComparer.Ordinal).ToDictionary(f => f, Read));
+
+    /// <summary>File name → text of every file the steps ConfigMap holds, in byte order of their names.</summary>
+    public static IReadOnlyDictionary<string, string> Files => AllFiles.Value;
 
     /// <summary>
-    /// The text a step template runs: the library, reduced to the helpers this step calls
-    /// (directly or through other helpers) and without its comment lines, then the step file
-    /// without its shebang. Every template carries its own copy, so the reduction keeps the
-    /// WorkflowTemplate, and each Workflow Argo stores it in, small.
+    /// <c>sha256:HEX</c> of every file's text concatenated in byte order of their names: what
+    /// <c>steps_digest</c> in lib.sh computes over the mounted ConfigMap, so a step refuses to run
+    /// scripts other than the ones its template was rendered with.
     /// </summary>
-    public static string Compose(string step)
-    {
-        var body = Read(step);
-        if (body.StartsWith("#!", StringComparison.Ordinal))
-            body = body[(body.IndexOf('\n') + 1)..];
-        return Parts.Value.For(body).TrimEnd('\n') + "\n\n# ---- " + step + " ----\n" + body.TrimEnd('\n') + "\n";
-    }
+    public static string Digest => LazyDigest.Value;
+
+    private static readonly Lazy<string> LazyDigest = new(() =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(Files.Values)))));
 
     public static string Read(string file)
     {
@@ -48,134 +65,4 @@ public static partial class StepScripts
         typeof(StepScripts).Assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith("steps/", StringComparison.Ordinal))
             .Select(n => n["steps/".Length..]);
-
-    /// <summary>
-    /// lib.sh as units: function definitions and single-variable <c>readonly</c> constants (kept
-    /// when kept code uses them), and all other top-level statements (always kept).
-    /// </summary>
-    private sealed partial class LibraryParts
-    {
-        private readonly List<Unit> _units = [];
-
-        private sealed record Unit(string? Defines, bool IsFunction, string Text);
-
-        public static LibraryParts Parse(string library)
-        {
-            var parts = new LibraryParts();
-            var lines = library.Split('\n');
-            for (var i = 0; i < lines.Length; i++)
-            {
-                if (lines[i].Length == 0 || IsComment(lines[i]))
-                    continue;
-                var first = i;
-                var text = new List<string> { lines[i] };
-                var function = FunctionStart().Match(lines[i]);
-                if (function.Success && !OneLiner().IsMatch(lines[i]))
-                {
-                    // Functions in lib.sh are closed by a '}' alone at column 0.
-                    var state = Scanner.State.Code;
-                    while (++i < lines.Length && lines[i] != "}")
-                    {
-                        if (state == Scanner.State.Code && IsComment(lines[i]))
-                            continue;
-                        text.Add(lines[i]);
-                        state = Scanner.After(lines[i], state);
-                    }
-                    text.Add("}");
-                }
-                else
-                {
-                    // One statement: until its quotes close and no line continues it.
-                    var state = Scanner.After(lines[i], Scanner.State.Code);
-                    while ((state != Scanner.State.Code || lines[i].EndsWith('\\')) && ++i < lines.Length)
-                    {
-                        text.Add(lines[i]);
-                        state = Scanner.After(lines[i], state);
-                    }
-                }
-                var constant = SingleConstant().Match(lines[first]);
-                parts._units.Add(new Unit(
-                    function.Success ? function.Groups[1].Value : constant.Success ? constant.Groups[1].Value : null,
-                    function.Success,
-                    string.Join('\n', text)));
-            }
-            return parts;
-        }
-
-        public string For(string step)
-        {
-            var definitions = _units.Where(u => u.Defines is not null).ToDictionary(u => u.Defines!);
-            var needed = new HashSet<string>(StringComparer.Ordinal);
-            var pending = new Stack<string>(Uses(step, definitions.Values)
-                .Concat(_units.Where(u => u.Defines is null).SelectMany(u => Uses(u.Text, definitions.Values))));
-            while (pending.TryPop(out var name))
-                if (needed.Add(name))
-                    foreach (var used in Uses(definitions[name].Text, definitions.Values))
-                        pending.Push(used);
-            return string.Join("\n", _units.Where(u => u.Defines is null || needed.Contains(u.Defines)).Select(u => u.Text));
-        }
-
-        /// <summary>The definitions a text calls (functions) or expands (constants).</summary>
-        private static IEnumerable<string> Uses(string text, IEnumerable<Unit> definitions) =>
-            definitions.Where(d => d.IsFunction
-                    ? Regex.IsMatch(text, $@"(?<![A-Za-z0-9_-]){Regex.Escape(d.Defines!)}(?![A-Za-z0-9_-])")
-                    : Regex.IsMatch(text, $@"\$\{{?{Regex.Escape(d.Defines!)}(?![A-Za-z0-9_])"))
-                .Select(d => d.Defines!);
-
-        private static bool IsComment(string line) =>
-            line.TrimStart().StartsWith('#') && !line.TrimStart().StartsWith("# shellcheck", StringComparison.Ordinal)
-            && !line.StartsWith("#!", StringComparison.Ordinal);
-
-        [GeneratedRegex(@"^([a-z_][a-z0-9_]*)\(\) \{")]
-        private static partial Regex FunctionStart();
-
-        [GeneratedRegex(@"^[a-z_][a-z0-9_]*\(\) \{.*\}\s*$")]
-        private static partial Regex OneLiner();
-
-        [GeneratedRegex(@"^readonly ([A-Z_][A-Z0-9_]*)=")]
-        private static partial Regex SingleConstant();
-    }
-
-    /// <summary>Just enough of bash's quoting to know whether a line ends inside a quoted string.</summary>
-    private static class Scanner
-    {
-        public enum State
-        {
-            Code,
-            SingleQuoted,
-            DoubleQuoted,
-        }
-
-        public static State After(string line, State state)
-        {
-            for (var i = 0; i < line.Length; i++)
-            {
-                var c = line[i];
-                switch (state)
-                {
-                    case State.SingleQuoted when c == '\'':
-                        state = State.Code;
-                        break;
-                    case State.DoubleQuoted when c == '\\':
-                        i++;
-                        break;
-                    case State.DoubleQuoted when c == '"':
-                        state = State.Code;
-                        break;
-                    case State.Code when c == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1])):
-                        return state; // the rest of the line is a comment
-                    case State.Code when c == '\\':
-                        i++;
-                        break;
-                    case State.Code when c == '\'':
-                        state = State.SingleQuoted;
-                        break;
-                    case State.Code when c == '"':
-                        state = State.DoubleQuoted;
-                        break;
-                }
-            }
-            return state;
-        }
-    }
 }

@@ -37,11 +37,15 @@ public sealed record RunFailure(string? Node, string? Step, string? Message);
 
 /// <summary>
 /// A run of kata-lifecycle-manager read from its Workflow object: the workflow's phase, each
-/// selected node in upgrade order with its status (from the phases of the node's
-/// <c>upgrade-node</c> steps: cordon → cordoned, drain → draining, recycle → upgrading, verify →
-/// verifying, uncordon done → completed, a failed step → failed, the exit handler's cleanup →
-/// rolled-back), and every change with Argo's own timestamps, so that what a watcher prints does
-/// not depend on how often it looked. Pure: the watch, the status view and the tests share it.
+/// selected node in upgrade order with its status, and the changes Argo dated. A node is one
+/// <c>upgrade-node</c> pod (under a Retry node when Argo tried it again); its phase is the pod's
+/// self-reported progress N/5 (StepScripts.NodePhases: 1 cordon → cordoned, 2 drain → draining,
+/// 3 recycle → upgrading, 4 verify and 5 uncordon → verifying), a succeeded pod is completed, a
+/// failed one failed at the phase its termination message names ("NODE: PHASE failed: REASON"),
+/// and the exit handler's cleanup makes the run's nodes rolled-back. Events carry Argo's own
+/// timestamps (a node's start and end), so they do not depend on how often a watcher looked;
+/// the phases between are in <see cref="NodeProgress.Status"/>. Pure: the watch, the status view
+/// and the tests share it.
 /// </summary>
 public sealed partial record RunProgress(
     string Name, string Namespace, string Entrypoint, string Phase, string? Message,
@@ -53,6 +57,12 @@ public sealed partial record RunProgress(
     RunFailure? Failure,
     bool CleanupFailed)
 {
+    /// <summary>
+    /// When the workflow controller last wrote this Workflow (its managedFields entry): the date of
+    /// what the object shows now, such as a node's phase between its start and end.
+    /// </summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
     public bool IsFinished => Phase is "Succeeded" or "Failed" or "Error";
     public bool Succeeded => Phase == "Succeeded";
 
@@ -78,7 +88,7 @@ public sealed partial record RunProgress(
             if (status?.StartedAt is { } started)
                 _events.Add(new(started, ProgressSubject.Workflow, Name, "Running"));
 
-            var topSteps = Steps(root).Concat(Steps(exitHandler)).Where(s => s.TemplateName != LifecycleWorkflow.UpgradeNodes).ToList();
+            var topSteps = Steps(root).Concat(Steps(exitHandler)).Where(s => s.TemplateName != LifecycleWorkflow.UpgradeNode).ToList();
             foreach (var step in topSteps.Where(s => s.Type != "Skipped" && s.StartedAt is not null))
             {
                 _events.Add(new(step.StartedAt!.Value, ProgressSubject.Step, StepName(step), ""));
@@ -96,7 +106,7 @@ public sealed partial record RunProgress(
 
             var failedNode = nodes.FirstOrDefault(n => n.Failed);
             // The loop's failure is a node's; the exit handler's counts only when nothing failed before it.
-            var failedStep = Steps(root).FirstOrDefault(s => IsFailed(s) && s.TemplateName != LifecycleWorkflow.UpgradeNodes)
+            var failedStep = Steps(root).FirstOrDefault(s => IsFailed(s) && s.TemplateName != LifecycleWorkflow.UpgradeNode)
                 ?? Steps(exitHandler).FirstOrDefault(IsFailed);
             RunFailure? failure = phase is "Failed" or "Error"
                 ? failedNode is not null ? new(failedNode.Node, failedNode.Step, failedNode.Message)
@@ -106,7 +116,11 @@ public sealed partial record RunProgress(
 
             return new RunProgress(Name, workflow.Metadata.Namespace ?? "", workflow.Spec.Entrypoint ?? root?.TemplateName ?? LifecycleWorkflow.UpgradeAllNodes,
                 phase, status?.Message, status?.StartedAt, status?.FinishedAt, from, target, nodes,
-                [.. _events.OrderBy(e => e.At).ThenBy(Rank)], CurrentStep(topSteps, nodes), failure, cleanup is not null && IsFailed(cleanup));
+                [.. _events.OrderBy(e => e.At).ThenBy(Rank)], CurrentStep(topSteps, nodes), failure, cleanup is not null && IsFailed(cleanup))
+            {
+                UpdatedAt = workflow.Metadata.ManagedFields?.Where(f => f.Manager == "workflow-controller" && f.Time is not null)
+                    .Select(f => f.Time).Max(),
+            };
         }
 
         /// <summary>At the same second, what ended comes before what started, and the run's end last.</summary>
@@ -118,63 +132,100 @@ public sealed partial record RunProgress(
             _ => 2,
         };
 
-        private NodeProgress ReadNode(string node, NodeStatus? loop, string? from, string? target, DateTimeOffset? rolledBackAt, bool finished)
+        private NodeProgress ReadNode(string node, NodeStatus? step, string? from, string? target, DateTimeOffset? rolledBackAt, bool finished)
         {
-            if (loop is null)
+            if (step is null)
                 return new(node, finished ? NodeProgress.NotStarted : NodeProgress.Pending, null, from, null, null);
 
-            var steps = Steps(loop).ToDictionary(StepName);
-            string status = NodeProgress.Pending, version = from ?? "";
-            string? step = null, message = null;
+            var pod = LastAttempt(step);
+            string status, version = from ?? "";
+            string? phase = null, message = null;
             var failed = false;
-            void Change(DateTimeOffset? at, string newStatus, string stepName, string? newVersion = null)
+            if (pod.StartedAt is { } started && pod.Phase is not "Pending")
+                _events.Add(new(started, ProgressSubject.Node, node, "cordoned"));
+            switch (step.Phase)
             {
-                if (at is null)
-                    return;
-                if (newStatus != status)
-                    _events.Add(new(at.Value, ProgressSubject.Node, node, newStatus));
-                (status, step, version) = (newStatus, stepName, newVersion ?? version);
-            }
-
-            foreach (var (stepName, nodeStatus, newVersion) in NodeSteps(target))
-            {
-                if (!steps.TryGetValue(stepName, out var s) || s.Type == "Skipped")
-                    continue;
-                Change(s.StartedAt, nodeStatus, stepName, newVersion);
-                if (IsFailed(s))
-                {
-                    (failed, message) = (true, FailureMessage(s));
-                    Change(s.FinishedAt ?? s.StartedAt, "failed", stepName);
+                case "Succeeded":
+                    (status, phase, version) = ("completed", StepScripts.NodePhases[^1], target ?? version);
+                    if (step.FinishedAt is { } doneAt)
+                        _events.Add(new(doneAt, ProgressSubject.Node, node, status));
                     break;
-                }
-                if (stepName == "uncordon" && s.Phase == "Succeeded")
-                    Change(s.FinishedAt, "completed", stepName);
+                case "Failed" or "Error":
+                    (failed, status) = (true, "failed");
+                    (phase, message) = NodeFailure(node, pod);
+                    if (PhaseIndex(pod) >= RecyclePhase)
+                        version = target ?? version;
+                    if ((step.FinishedAt ?? pod.FinishedAt) is { } failedAt)
+                        _events.Add(new(failedAt, ProgressSubject.Node, node, status));
+                    break;
+                case "Running" when PhaseIndex(pod) is var index and > 0:
+                    phase = StepScripts.NodePhases[index - 1];
+                    status = NodeStatuses[index - 1];
+                    if (index >= RecyclePhase)
+                        version = target ?? version;
+                    break;
+                case "Running":
+                    (status, phase) = ("cordoned", StepScripts.NodePhases[0]);
+                    break;
+                default:
+                    status = NodeProgress.Pending;
+                    break;
             }
-            if (rolledBackAt is not null)
-                Change(rolledBackAt, "rolled-back", step ?? "cleanup", from ?? "");
-            return new(node, status, step, version.Length > 0 ? version : null, loop.StartedAt, loop.FinishedAt, failed, message);
+            if (rolledBackAt is not null && status is not NodeProgress.Pending)
+            {
+                _events.Add(new(rolledBackAt.Value, ProgressSubject.Node, node, "rolled-back"));
+                (status, version) = ("rolled-back", from ?? "");
+            }
+            return new(node, status, phase, version.Length > 0 ? version : null, step.StartedAt, step.FinishedAt, failed, message);
         }
 
-        /// <summary>The per-node steps in order, the status each sets when it starts and the version the node then runs.</summary>
-        private static IEnumerable<(string Step, string Status, string? Version)> NodeSteps(string? target) =>
-        [
-            ("cordon", "cordoned", null),
-            ("drain", "draining", null),
-            ("recycle", "upgrading", target),
-            ("verify", "verifying", null),
-            ("uncordon", "verifying", null),
-        ];
+        /// <summary>The node status while each phase of StepScripts.NodePhases runs.</summary>
+        private static readonly string[] NodeStatuses = ["cordoned", "draining", "upgrading", "verifying", "verifying"];
 
-        /// <summary>The loop's nodes in upgrade order: the planned list, then any the loop ran beyond it.</summary>
+        /// <summary>From the recycle phase on, the node runs the target version.</summary>
+        private const int RecyclePhase = 3;
+
+        /// <summary>The phase N of the pod's progress N/M, 0 when it reported none.</summary>
+        private static int PhaseIndex(NodeStatus pod) =>
+            pod.Progress is { } progress && progress.Split('/') is [var n, var m]
+            && int.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && m == StepScripts.NodePhases.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && index >= 1 && index <= StepScripts.NodePhases.Count ? index : 0;
+
+        /// <summary>
+        /// The phase and reason of a failed node: from the termination message upgrade-node.sh leaves
+        /// ("NODE: PHASE failed: REASON"), which Argo shows as "main: Error (exit code 1): ...";
+        /// otherwise the phase its progress reached and Argo's message as it is.
+        /// </summary>
+        private static (string? Phase, string? Message) NodeFailure(string node, NodeStatus pod)
+        {
+            var message = pod.Message;
+            if (message is null)
+                return (PhaseIndex(pod) is var i and > 0 ? StepScripts.NodePhases[i - 1] : null, null);
+            var own = message.IndexOf(node + ": ", StringComparison.Ordinal);
+            var text = own >= 0 ? message[own..] : message;
+            foreach (var phase in StepScripts.NodePhases)
+                if (text.StartsWith($"{node}: {phase} failed: ", StringComparison.Ordinal))
+                    return (phase, text[$"{node}: {phase} failed: ".Length..]);
+            return (PhaseIndex(pod) is var index and > 0 ? StepScripts.NodePhases[index - 1] : null, text);
+        }
+
+        /// <summary>The pod of a step: itself, or the last attempt of its Retry node.</summary>
+        private NodeStatus LastAttempt(NodeStatus step) =>
+            step.Type == "Retry"
+                ? (step.Children ?? []).Select(id => _byId.GetValueOrDefault(id)).LastOrDefault(c => c is not null) ?? step
+                : step;
+
+        /// <summary>The nodes in upgrade order: the planned list, then any the loop ran beyond it.</summary>
         private IEnumerable<(string Node, NodeStatus? Status)> UpgradeNodes()
         {
+            var attempts = _byId.Values.Where(n => n.Type == "Retry").SelectMany(n => n.Children ?? []).ToHashSet();
             var runs = _byId.Values
-                .Where(n => n.TemplateName == LifecycleWorkflow.UpgradeNode && n.Type == "Steps")
+                .Where(n => n.TemplateName == LifecycleWorkflow.UpgradeNode && n.Type is "Pod" or "Retry" && !attempts.Contains(n.Id))
                 .Select(n => (Node: InputValue(n, "node") ?? n.DisplayName ?? n.Id, Status: n, Index: LoopIndex(n)))
                 .OrderBy(n => n.Index)
                 .ToList();
-            var loop = _byId.Values.FirstOrDefault(n => n.TemplateName == LifecycleWorkflow.UpgradeNodes && n.Type == "Steps");
-            var planned = JsonList(loop is null ? null : InputValue(loop, "nodes")) ?? JsonList(Output("nodes")) ?? [];
+            var planned = JsonList(Output("nodes")) ?? [];
             foreach (var node in planned)
                 yield return (node, runs.FirstOrDefault(r => r.Node == node).Status);
             foreach (var run in runs.Where(r => !planned.Contains(r.Node)))

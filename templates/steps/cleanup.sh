@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # The exit handler (MODE=exit), `recover` (MODE=recover, -p run=NAME) and `rollback-node`
 # (MODE=node, -p node-name=NODE). After a success it only removes the run labels; otherwise it
 # restores what the run record says the run changed: the release to the exact pre-upgrade
 # revision, then each touched node's kata-deploy pod, schedulability and status. Idempotent.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 MODE=${MODE-}
 case $MODE in
@@ -45,11 +48,9 @@ fi
 
 {
   read -r R_RELEASE; read -r R_NAMESPACE; read -r R_REVISION; read -r R_FROM; read -r R_TARGET
-  read -r R_DAEMONSET; read -r R_VNS; read -r R_PHASE; read -r R_PLANNED; read -r R_TOUCHED
+  read -r R_DAEMONSET; read -r R_VNS; read -r R_PHASE
 } < <(jq -r '.data // {} | (.release, .namespace, .revision, .["from-version"], .["target-version"], .daemonset,
-  .["verification-namespace"], .phase | . // ""),
-  (.["planned-nodes"] // "[]" | (try fromjson catch []) | map(strings) | tojson),
-  (.["touched-nodes"] // "[]" | (try fromjson catch []) | map(strings) | tojson)' <<<"$record_json")
+  .["verification-namespace"], .phase | . // "")' <<<"$record_json")
 # The record is data anyone with ConfigMap rights could edit: validate it like parameters.
 check_value release "run record release" "$R_RELEASE"
 check_value namespace "run record namespace" "$R_NAMESPACE"
@@ -58,23 +59,31 @@ check_value version "run record from-version" "$R_FROM"
 check_value version "run record target-version" "$R_TARGET"
 input_daemonset R_DAEMONSET "run record daemonset"
 check_value namespace "run record verification-namespace" "$R_VNS"
-jq -e --arg re "$NODE_NAME_RE" 'all(.[]; test($re))' >/dev/null <<<"$R_PLANNED $R_TOUCHED" ||
-  die "run record: planned-nodes or touched-nodes holds something that is not a node name"
+# Node lists travel in files: thousands of names fit no argument.
+jq -c --arg re "$NODE_NAME_RE" '.data["touched-nodes"] // "[]" | fromjson
+  | if type == "array" and all(.[]; type == "string" and test($re)) then . else error("bad") end' \
+  <<<"$record_json" >"$WORK_DIR/recorded.json" 2>/dev/null ||
+  die "run record: touched-nodes is not a JSON list of node names"
+read_plan "$WORKFLOW_NAMESPACE" "$RUN" "$WORK_DIR/planned.json"
+printf '%s\n' "$labelled" >"$WORK_DIR/labelled.json"
 
 # Every node this run ever touched, kept in the record before the labels go.
-touched=$(jq -cn --argjson a "$R_TOUCHED" --argjson b "$labelled" '$a + $b | unique')
-[[ $touched == "$R_TOUCHED" ]] || record_set "$WORKFLOW_NAMESPACE" "$RUN" touched-nodes "$touched"
+jq -cs '.[0] + .[1] | unique' "$WORK_DIR/recorded.json" "$WORK_DIR/labelled.json" >"$WORK_DIR/touched.json"
+touched=$(<"$WORK_DIR/touched.json")
+[[ $touched == "$(<"$WORK_DIR/recorded.json")" ]] || record_set "$WORKFLOW_NAMESPACE" "$RUN" touched-nodes "$touched"
 
 print_summary() {
   local nodes
   nodes=$(retry kc get nodes -o json)
   log "summary of run $RUN (kata-deploy $R_FROM -> $R_TARGET, release $R_NAMESPACE/$R_RELEASE):"
-  jq -r --argjson touched "$touched" --argjson planned "$R_PLANNED" --arg st "$STATUS_KEY" --arg ver "$VERSION_KEY" \
-    --arg s "$STARTED_AT_KEY" --arg f "$FINISHED_AT_KEY" "$JQ_TOOK"'
-    (.items | map({key: .metadata.name, value: (.metadata.annotations // {})}) | from_entries) as $a
+  jq -r --slurpfile touched "$WORK_DIR/touched.json" --slurpfile planned "$WORK_DIR/planned.json" \
+    --arg st "$STATUS_KEY" --arg ver "$VERSION_KEY" --arg s "$STARTED_AT_KEY" --arg f "$FINISHED_AT_KEY" "$JQ_TOOK"'
+    $touched[0] as $touched | $planned[0] as $planned
+    | ($touched | map({key: ., value: true}) | from_entries) as $was_touched
+    | (.items | map({key: .metadata.name, value: (.metadata.annotations // {})}) | from_entries) as $a
     | [["NODE", "STATUS", "VERSION", "DURATION"]]
       + [($touched + $planned | unique)[] as $n | ($a[$n] // {}) as $an
-         | if ($touched | index([$n])) == null then [$n, "not reached", ($an[$ver] // "-"), "-"]
+         | if $was_touched[$n] == null then [$n, "not reached", ($an[$ver] // "-"), "-"]
            else [$n, ($an[$st] // "-"), ($an[$ver] // "-"),
                  (try (($an[$f] | fromdateiso8601) - ($an[$s] | fromdateiso8601) | took) catch "-")] end]
     | (transpose | map(map(length) | max)) as $w

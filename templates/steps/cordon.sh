@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Marks the node as touched by this run, remembers whether it was already unschedulable (an
 # admin's cordon is never undone), and cordons it.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input NODE node node
 require NODE node "the node to cordon"

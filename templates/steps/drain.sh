@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Evicts the node's workloads through the eviction API (PodDisruptionBudgets respected).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input NODE node node
 require NODE node "the node to drain"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Ends a successful run: when every kata-deploy pod runs the updated revision, restores the
 # user's pre-upgrade values (their update strategy) on the new chart, which restarts no pod.
 # Otherwise leaves OnDelete and names the nodes still on the old version. kata-deploy's own
 # verification hook stays off: it would re-check the whole fleet at once and needs a
 # cluster-wide Job and ClusterRole this workflow is not granted (docs/security.md).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input_revision RELEASE_REVISION release-revision
 input_daemonset DAEMONSET daemonset

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Shared helpers of every step. StepScripts.Compose puts this file before each step's own file,
-# so every step runs as one self-contained bash program. Contract: README.md in this folder.
+# Shared helpers of every step: each step file sources this one from its own folder (the chart's
+# steps ConfigMap, mounted into every step pod). Contract: README.md in this folder.
 # shellcheck disable=SC2153 # the steps' inputs (NODE, RUN, ...) are assigned by input()
 set -euo pipefail
 shopt -s inherit_errexit
+STEPS_DIR=${BASH_SOURCE[0]%/*}
 # Byte-wise character classes in the validators, whatever the image's locale.
 export LC_ALL=C
 # Read-only root filesystem: /tmp is the pod's writable emptyDir.
 export HOME=/tmp
 export HELM_CACHE_HOME=/tmp/.cache/helm HELM_CONFIG_HOME=/tmp/.config/helm HELM_DATA_HOME=/tmp/.local/share/helm
 
-# The only two knobs tests turn: how long a poll or a backoff waits, and where outputs go.
+# The only knobs tests turn: how long a poll or a backoff waits, where outputs go, and where the
+# container's termination message is written (Kubernetes' default path; Argo shows it as the
+# node's message).
 POLL_SECONDS=${POLL_SECONDS:-5}
 OUTPUT_DIR=${OUTPUT_DIR:-/tmp/outputs}
+TERMINATION_LOG=${TERMINATION_LOG:-/dev/termination-log}
 
 # shellcheck disable=SC2034 # each step uses some of these
 readonly \
@@ -23,11 +27,14 @@ readonly \
   STARTED_AT_KEY=katacontainers.io/kata-lifecycle-manager-started-at \
   FINISHED_AT_KEY=katacontainers.io/kata-lifecycle-manager-finished-at \
   RECORD_PREFIX=kata-lifecycle-run- \
+  PLAN_PREFIX=kata-lifecycle-plan- \
   UNSCHEDULABLE_TAINT=node.kubernetes.io/unschedulable \
   HELM_RELEASE_NAME_KEY=meta.helm.sh/release-name \
   HELM_RELEASE_NAMESPACE_KEY=meta.helm.sh/release-namespace \
   REVISION_HASH_KEY=controller-revision-hash \
   MIN_KATA_MAJOR=3 MIN_KATA_MINOR=29 \
+  PHASE_API_SECONDS=300 PHASE_MARGIN_SECONDS=300 \
+  MAX_PLANNED_NODES=20000 MAX_PLAN_BYTES=900000 \
   RETRY_ATTEMPTS=5 \
   KUBECTL_REQUEST_TIMEOUT=60s
 
@@ -46,10 +53,29 @@ die() {
   line=${line//$'\n'/\\n}
   line=${line//$'\r'/\\r}
   printf 'error: %s\n' "$line" >&2
+  termination_message "$line"
   exit 1
 }
 
+# The one line a failed step leaves as its container's termination message (at most 4096 bytes).
+termination_message() {
+  printf '%s' "${1:0:1024}" >"$TERMINATION_LOG" 2>/dev/null || true
+}
+
 [[ $POLL_SECONDS =~ ^[0-9]{1,4}$ ]] || die "POLL_SECONDS: '$POLL_SECONDS' is not a number of seconds"
+
+# steps_digest: sha256 of every file of the steps folder, in byte order of their names (StepScripts.Digest).
+steps_digest() {
+  local digest
+  digest=$(cat "$STEPS_DIR"/* | sha256sum)
+  printf 'sha256:%s\n' "${digest%% *}"
+}
+
+# The WorkflowTemplate names the scripts it was rendered with. A chart upgraded during a run
+# changes the mounted scripts under it: stop at once rather than run a mix of two versions.
+if [[ -n ${KATA_STEPS_DIGEST-} && $KATA_STEPS_DIGEST != "$(steps_digest)" ]]; then
+  die "the step scripts ($(steps_digest)) are not the ones this WorkflowTemplate was rendered with ($KATA_STEPS_DIGEST): the kata-lifecycle-manager chart changed during this run; submit the run again (recover -p run=NAME restores a failed run with the new scripts)"
+fi
 
 WORK_DIR=$(mktemp -d)
 # A per-node step that fails marks its node 'failed' (README: "Any failing per-node step ...").
@@ -201,6 +227,12 @@ input_json() {
   local value=${!env-}
   jq -e "$test" >/dev/null 2>&1 <<<"$value" || die "$name: '$value' is not $4"
   printf -v "$env" '%s' "$value"
+}
+
+input_uid() {
+  local value=${!1-}
+  [[ $value =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || die "$2: '$value' is not a Kubernetes UID"
+  printf -v "$1" '%s' "$value"
 }
 
 input_revision() {
@@ -445,6 +477,44 @@ explain_pod() {
 readonly JQ_TOOK='def took: (if . >= 3600 then "\(. / 3600 | floor)h" else "" end)
   + (if . >= 60 then "\(. % 3600 / 60 | floor)m" else "" end) + "\(. % 60)s";'
 
+# ---- a node's phases (upgrade-node.sh; RunProgress in C# reads them back from Argo's progress N/5)
+
+# shellcheck disable=SC2034 # used by upgrade-node.sh
+readonly -a NODE_PHASES=(cordon drain recycle verify uncordon)
+
+# run_phase NODE PHASE LIMIT: runs PHASE.sh of this folder as its own process and stops it after
+# LIMIT seconds. On failure leaves "NODE: PHASE failed: REASON" as the termination message and dies.
+run_phase() {
+  local node=$1 phase=$2 limit=$3 pid watchdog rc=0 started=$SECONDS reason
+  bash "$STEPS_DIR/$phase.sh" 2>"$WORK_DIR/$phase.err" &
+  pid=$!
+  kill_after "$limit" "$pid" >/dev/null 2>&1 &
+  watchdog=$!
+  wait "$pid" || rc=$?
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  cat "$WORK_DIR/$phase.err" >&2
+  (( rc != 0 )) || return 0
+  if (( SECONDS - started >= limit )); then
+    reason="did not finish within ${limit}s (phase deadline)"
+  else
+    reason=$(sed -n 's/^error: //p' "$WORK_DIR/$phase.err" | tail -n 1)
+    reason=${reason#"$node: "}
+    [[ -n $reason ]] || reason="exit code $rc"
+  fi
+  die "$node: $phase failed: $reason"
+}
+
+# kill_after SECONDS PID: the watchdog of run_phase (a background process it stops when done).
+kill_after() {
+  local sleeper
+  sleep "$1" &
+  sleeper=$!
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  wait "$sleeper" || true
+  kill -TERM "$2" 2>/dev/null || true
+}
+
 # ---- the run record (ConfigMap kata-lifecycle-run-RUN, README "What the workflow writes")
 
 record_name() { printf '%s%s\n' "$RECORD_PREFIX" "$1"; }
@@ -456,6 +526,35 @@ record_set() {
   patch=$(jq -cn '$ARGS.positional as $a
     | {data: (reduce range(0; $a | length; 2) as $i ({}; .[$a[$i]] = $a[$i + 1]))}' --args "$@")
   retry kc patch configmap "$(record_name "$run")" -n "$ns" --type merge -p "$patch" >/dev/null
+}
+
+# ---- the run's plan (ConfigMap kata-lifecycle-plan-RUN: data.nodes, one node name per line)
+
+# write_plan NAMESPACE RUN RUN-UID PLAN-JSON: keeps the plan, owned by the Workflow (it goes with it).
+write_plan() {
+  local ns=$1 run=$2 uid=$3 name="$PLAN_PREFIX$2"
+  jq -n --arg name "$name" --arg ns "$ns" --arg key "$RUN_KEY" --arg run "$run" --arg uid "$uid" --argjson plan "$4" '
+    {apiVersion: "v1", kind: "ConfigMap",
+     metadata: {name: $name, namespace: $ns, labels: {($key): $run},
+                ownerReferences: [{apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", name: $run, uid: $uid}]},
+     data: {nodes: ($plan | join("\n"))}}' >"$WORK_DIR/plan.json"
+  if [[ -z $(get_optional configmap "$name" -n "$ns") ]]; then
+    retry kc create -f "$WORK_DIR/plan.json" >/dev/null
+  else
+    # select-nodes ran again (a retry): the loop follows its new output, so does the plan.
+    jq -c '{data}' "$WORK_DIR/plan.json" >"$WORK_DIR/plan-patch.json"
+    retry kc patch configmap "$name" -n "$ns" --type merge --patch-file "$WORK_DIR/plan-patch.json" >/dev/null
+  fi
+  log "plan: kept in ConfigMap $ns/$name"
+}
+
+# read_plan NAMESPACE RUN FILE: the run's planned nodes as a JSON list in FILE ([] when there is no plan).
+read_plan() {
+  local json
+  json=$(get_optional configmap "$PLAN_PREFIX$2" -n "$1")
+  jq -c --arg re "$NODE_NAME_RE" '.data.nodes // "" | split("\n") | map(select(. != ""))
+    | if all(.[]; test($re)) then . else error("not a list of node names") end' <<<"${json:-"{}"}" >"$3" ||
+    die "plan ConfigMap $1/$PLAN_PREFIX$2 holds something that is not a list of node names"
 }
 
 # ---- Helm

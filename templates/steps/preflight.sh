@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Refuses, before anything changes, a run that cannot be done safely; records what later steps
 # and the exit handler need: the release's revision and chart version, its kata-deploy
 # DaemonSet and that DaemonSet's update strategy.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input RUN run
 input TARGET_VERSION version target-version

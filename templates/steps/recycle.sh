@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Puts the DaemonSet's updated revision on this node only: deletes the node's kata-deploy pod
 # (the DaemonSet is OnDelete) and waits until its replacement runs that revision and is Ready.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input NODE node node
 require NODE node "the node whose kata-deploy pod to recycle"

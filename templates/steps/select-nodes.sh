@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Chooses the nodes to upgrade, in a fixed order, and prints the plan. Changes nothing.
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
+# Chooses the nodes to upgrade, in a fixed order, and prints the plan. Changes nothing on the
+# cluster's nodes; unless dry-run, keeps the plan in the run's plan ConfigMap (the summary's
+# "not reached" nodes), since a list of thousands of nodes fits no environment variable.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input_daemonset DAEMONSET daemonset
 input FROM_VERSION version from-version
@@ -11,6 +16,10 @@ input NODE_TAINT_VALUE taint-value node-taint-value
 input NODES node-list nodes
 input DRAIN_ENABLED boolean drain-enabled
 input DRY_RUN boolean dry-run
+input RUN run
+require RUN run "the workflow's name names its plan"
+input_uid RUN_UID "workflow uid"
+input WORKFLOW_NAMESPACE namespace workflow-namespace
 
 load_daemonset "$HELM_NAMESPACE" "$DAEMONSET"
 daemonset_pods "$HELM_NAMESPACE" >"$WORK_DIR/pods.json"
@@ -54,7 +63,10 @@ unlisted=$(jq -r '.unlisted | join(", ")' <<<"$selection")
 
 plan=$(jq -c '.plan' <<<"$selection")
 count=$(jq length <<<"$plan")
-output nodes "$plan"
+(( count <= MAX_PLANNED_NODES && ${#plan} <= MAX_PLAN_BYTES )) ||
+  die "plan: $count nodes (${#plan} bytes of names) are more than one run holds ($MAX_PLANNED_NODES nodes, $MAX_PLAN_BYTES bytes: Argo's 1 MiB Workflow size, docs/workflow.md); split the fleet into runs with node-selector or nodes"
+# The loop iterates `nodes`: none in a dry run (the plan is in this log).
+if [[ $DRY_RUN == true ]]; then output nodes "[]"; else output nodes "$plan"; fi
 output node-count "$count"
 
 if [[ -n $NODES ]]; then how="nodes $NODES"
@@ -75,4 +87,8 @@ else
   jq -r 'to_entries[] | "  \(.key + 1). \(.value)"' <<<"$plan" >&3
   log "plan: first one helm upgrade with updateStrategy OnDelete (no pod restarts), then per node: $steps"
 fi
-[[ $DRY_RUN != true ]] || log "dry-run: stopping after the plan; nothing was changed"
+if [[ $DRY_RUN == true ]]; then
+  log "dry-run: stopping after the plan; nothing was changed"
+elif [[ $count != 0 ]]; then
+  write_plan "$WORKFLOW_NAMESPACE" "$RUN" "$RUN_UID" "$plan"
+fi

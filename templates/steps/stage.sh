@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Writes the run record, then stages the target version with ONE helm upgrade whose DaemonSet
 # update strategy is OnDelete: no kata-deploy pod restarts until this workflow recycles a node.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input_revision RELEASE_REVISION release-revision
 input FROM_VERSION version from-version
 input_daemonset DAEMONSET daemonset
 input_json UPDATE_STRATEGY update-strategy 'type == "object"' "a JSON object"
-input_json NODES_PLANNED nodes 'type == "array" and all(.[]; type == "string")' "a JSON list of node names"
 input RUN run
 require RUN run "the workflow's name labels the nodes it touches"
-[[ ${RUN_UID-} =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] ||
-  die "workflow uid: '${RUN_UID-}' is not a Kubernetes UID"
+input_uid RUN_UID "workflow uid"
 input WORKFLOW_NAMESPACE namespace workflow-namespace
 input HELM_RELEASE release helm-release
 input HELM_NAMESPACE namespace helm-namespace
@@ -34,14 +35,13 @@ if [[ -z $existing ]]; then
   jq -n --arg name "$record" --arg ns "$WORKFLOW_NAMESPACE" --arg key "$RUN_KEY" --arg run "$RUN" --arg uid "$RUN_UID" \
     --arg release "$HELM_RELEASE" --arg namespace "$HELM_NAMESPACE" --arg chart "$KATA_DEPLOY_CHART" \
     --arg revision "$RELEASE_REVISION" --arg from "$FROM_VERSION" --arg target "$TARGET_VERSION" \
-    --arg daemonset "$DAEMONSET" --arg strategy "$UPDATE_STRATEGY" --arg vns "$VERIFICATION_NAMESPACE" \
-    --arg planned "$NODES_PLANNED" '
+    --arg daemonset "$DAEMONSET" --arg strategy "$UPDATE_STRATEGY" --arg vns "$VERIFICATION_NAMESPACE" '
     {apiVersion: "v1", kind: "ConfigMap",
      metadata: {name: $name, namespace: $ns, labels: {($key): $run},
                 ownerReferences: [{apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", name: $run, uid: $uid}]},
      data: {run: $run, release: $release, namespace: $namespace, chart: $chart, revision: $revision,
             "from-version": $from, "target-version": $target, daemonset: $daemonset, "update-strategy": $strategy,
-            "verification-namespace": $vns, "planned-nodes": $planned, phase: "staged"}}' >"$WORK_DIR/record.json"
+            "verification-namespace": $vns, phase: "staged"}}' >"$WORK_DIR/record.json"
   retry kc create -f "$WORK_DIR/record.json" >/dev/null
   log "stage: wrote run record $WORKFLOW_NAMESPACE/$record (pre-upgrade revision $RELEASE_REVISION)"
 else

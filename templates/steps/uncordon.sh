@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Ends a node's upgrade: uncordons it unless it was unschedulable before the run, and records
 # the version it now runs.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input NODE node node
 require NODE node "the node to uncordon"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # Runs the user's verification pod on this node: passes on Succeeded, fails at once on Failed,
 # fails on timeout; always prints its logs and deletes it.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input NODE node node
 require NODE node "the node to verify"

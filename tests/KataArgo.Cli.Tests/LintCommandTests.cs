@@ -26,13 +26,13 @@ public class LintCommandTests
         using var cli = new CliRun();
         cli.Write("pod.yaml", Samples.CudaVerificationPod);
         var manifests = (await cli.Run("template", "--set-file", "defaults.verificationPod=pod.yaml")).Out;
-        cli.Write("broken.yaml", manifests.Replace("failFast: true", "failfast: true").Replace("template: recycle", "template: recycel"));
+        cli.Write("broken.yaml", manifests.Replace("failFast: true", "failfast: true").Replace("template: finish", "template: finsh"));
 
         var (exit, output, error) = await cli.Run("lint", "broken.yaml");
 
         Assert.Equal(1, exit);
-        Assert.Matches(@"(?m)^broken\.yaml:[0-9]+: unknown field 'spec\.templates\[1\]\.failfast'", output);
-        Assert.Matches(@"(?m)^broken\.yaml:[0-9]+: step refers to template 'recycel', which does not exist$", output);
+        Assert.Matches(@"(?m)^broken\.yaml:[0-9]+: unknown field 'spec\.templates\[0\]\.failfast'", output);
+        Assert.Matches(@"(?m)^broken\.yaml:[0-9]+: step refers to template 'finsh', which does not exist$", output);
         Assert.Equal("error: broken.yaml: 2 problems, 0 warnings\n", error);
     }
 

@@ -10,7 +10,7 @@ public class RenderCommandTests
         var render = await cli.Run("render", "--out", "chart");
         var check = await cli.Run("render", "--out", "chart", "--check");
 
-        Assert.Equal((0, "wrote 9 files to chart\n"), (render.Exit, render.Out));
+        Assert.Equal((0, "wrote 10 files to chart\n"), (render.Exit, render.Out));
         Assert.True(File.Exists(cli.Path("chart/templates/workflowtemplate.yaml")));
         Assert.Equal((0, "chart is up to date\n", ""), check);
         Assert.DoesNotContain(cli.Files(), f => f.Contains(".rendering-"));

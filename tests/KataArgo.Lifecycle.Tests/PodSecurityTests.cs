@@ -18,7 +18,7 @@ public class PodSecurityTests
     [MemberData(nameof(ScriptTemplates))]
     public void Every_step_runs_with_a_read_only_root_filesystem_limits_and_scratch_space(string name)
     {
-        var script = Graph.Get(name).Script!;
+        var script = Graph.Get(name).Container!;
 
         Assert.True(script.SecurityContext!.ReadOnlyRootFilesystem);
         foreach (var resource in new[] { "cpu", "memory" })
@@ -26,9 +26,11 @@ public class PodSecurityTests
             Assert.True(script.Resources!.Requests!.ContainsKey(resource), $"{name}: no {resource} request");
             Assert.True(script.Resources.Limits!.ContainsKey(resource), $"{name}: no {resource} limit");
         }
-        var scratch = Assert.Single(script.VolumeMounts!);
-        Assert.Equal("/tmp", scratch.MountPath);
+        var scratch = Assert.Single(script.VolumeMounts!, m => m.MountPath == "/tmp");
         Assert.NotNull(Graph.Spec.Volumes!.Single(v => v.Name == scratch.Name).EmptyDir);
+        var steps = Assert.Single(script.VolumeMounts!, m => m.MountPath == StepScripts.MountPath);
+        Assert.True(steps.ReadOnly);
+        Assert.Equal(2, script.VolumeMounts!.Count);
     }
 
     [Fact]
@@ -81,7 +83,7 @@ public class PodSecurityTests
             violations.Add("capabilities may only add NET_BIND_SERVICE");
         if (spec.Volumes?.Any(v => v.HostPath is not null) == true)
             violations.Add("hostPath volumes are not allowed");
-        if (template.Script?.Ports?.Any(p => p.HostPort is not null) == true)
+        if ((template.Script?.Ports ?? template.Container?.Ports)?.Any(p => p.HostPort is not null) == true)
             violations.Add("hostPort is not allowed");
         return violations;
     }

@@ -16,7 +16,8 @@ internal sealed partial class TemplateGraph
     public Template Get(string name) =>
         Templates.SingleOrDefault(t => t.Name == name) ?? throw new Xunit.Sdk.XunitException($"no template '{name}'");
 
-    public IEnumerable<Template> Scripts => Templates.Where(t => t.Script is not null);
+    /// <summary>The templates that run a step script in a pod (containers running bash on a steps file).</summary>
+    public IEnumerable<Template> Scripts => Templates.Where(t => t.Container is not null);
 
     public static IEnumerable<WorkflowStep> StepsOf(Template template) => template.Steps?.SelectMany(group => group) ?? [];
 
@@ -27,7 +28,7 @@ internal sealed partial class TemplateGraph
         step.Arguments?.Parameters?.SingleOrDefault(p => p.Name == name)?.Value;
 
     public static string? Env(Template template, string name) =>
-        template.Script!.Env!.SingleOrDefault(e => e.Name == name)?.Value;
+        template.Container!.Env!.SingleOrDefault(e => e.Name == name)?.Value;
 
     /// <summary>Template name → the templates it calls.</summary>
     public Dictionary<string, List<string>> CallGraph() =>

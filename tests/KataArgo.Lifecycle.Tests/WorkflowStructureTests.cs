@@ -8,28 +8,30 @@ public partial class WorkflowStructureTests
     private readonly TemplateGraph _graph = new();
 
     [Fact]
-    public void The_per_node_loop_is_a_flat_withParam_steps_template_run_one_at_a_time_failing_fast()
+    public void The_per_node_loop_is_a_flat_withParam_step_run_one_at_a_time_failing_fast()
     {
-        var loop = _graph.Get(LifecycleWorkflow.UpgradeNodes);
-        var step = Assert.Single(TemplateGraph.StepsOf(loop));
+        var run = _graph.Get(LifecycleWorkflow.UpgradeAllNodes);
+        var step = _graph.Step(LifecycleWorkflow.UpgradeAllNodes, LifecycleWorkflow.UpgradeNode);
 
-        Assert.Equal(1, loop.Parallelism);
-        Assert.True(loop.FailFast);
-        Assert.Equal("{{inputs.parameters.nodes}}", step.WithParam);
+        Assert.Equal(1, run.Parallelism);
+        Assert.True(run.FailFast);
+        Assert.Equal("{{steps.select-nodes.outputs.parameters.nodes}}", step.WithParam);
         Assert.Equal(LifecycleWorkflow.UpgradeNode, step.Template);
         Assert.Equal("{{item}}", TemplateGraph.Argument(step, "node"));
-        Assert.Equal("{{steps.select-nodes.outputs.parameters.nodes}}",
-            TemplateGraph.Argument(_graph.Step(LifecycleWorkflow.UpgradeAllNodes, LifecycleWorkflow.UpgradeNodes), "nodes"));
+        // Argo expands withParam before `when`: a `when` here would record a Skipped node per item.
+        Assert.Null(step.When);
     }
 
     [Fact]
-    public void Each_node_is_cordoned_drained_recycled_verified_and_uncordoned_in_that_order()
+    public void Each_node_is_one_pod_running_cordon_drain_recycle_verify_uncordon_in_that_order()
     {
-        var steps = _graph.Get(LifecycleWorkflow.UpgradeNode).Steps!;
+        var node = _graph.Get(LifecycleWorkflow.UpgradeNode);
 
-        Assert.All(steps, group => Assert.Single(group)); // strictly sequential
-        Assert.Equal(["cordon", "drain", "recycle", "verify", "uncordon"], steps.Select(g => g.Single().Template));
-        Assert.Equal("{{workflow.parameters.drain-enabled}} == true", _graph.Step(LifecycleWorkflow.UpgradeNode, "drain").When);
+        Assert.NotNull(node.Container);
+        Assert.Equal(["bash", $"{StepScripts.MountPath}/upgrade-node.sh"], node.Container!.Command);
+        Assert.Equal(["cordon", "drain", "recycle", "verify", "uncordon"], StepScripts.NodePhases);
+        Assert.Equal(["node", "daemonset"], node.Inputs!.Parameters!.Select(p => p.Name));
+        Assert.Equal("{{workflow.parameters.drain-enabled}}", TemplateGraph.Env(node, "DRAIN_ENABLED"));
     }
 
     [Fact]
@@ -37,14 +39,16 @@ public partial class WorkflowStructureTests
     {
         var steps = _graph.Get(LifecycleWorkflow.UpgradeAllNodes).Steps!;
 
-        Assert.Equal(["preflight", "select-nodes", "stage", "upgrade-nodes", "finish"], steps.Select(g => g.Single().Name));
-        foreach (var changing in new[] { "stage", "upgrade-nodes", "finish" })
+        Assert.Equal(["preflight", "select-nodes", "stage", LifecycleWorkflow.UpgradeNode, "finish"], steps.Select(g => g.Single().Name));
+        foreach (var changing in new[] { "stage", "finish" })
         {
             // dry-run and zero selected nodes stop before anything changes
             var when = _graph.Step(LifecycleWorkflow.UpgradeAllNodes, changing).When;
             Assert.Contains("{{workflow.parameters.dry-run}} == false", when);
             Assert.Contains("{{steps.select-nodes.outputs.parameters.node-count}} > 0", when);
         }
+        // ... and the loop gets no node then (select-nodes outputs [] in a dry run).
+        Assert.Contains("if [[ $DRY_RUN == true ]]; then output nodes \"[]\"", StepScripts.Read("select-nodes.sh"));
     }
 
     [Fact]
@@ -122,35 +126,40 @@ public partial class WorkflowStructureTests
     {
         foreach (var template in _graph.Scripts)
         {
-            Assert.DoesNotContain("{{", template.Script!.Source);
-            Assert.Equal(["bash"], template.Script.Command);
-            Assert.Null(template.Script.Args);
+            Assert.All(template.Container!.Command!, c => Assert.DoesNotContain("{{", c));
+            Assert.Null(template.Container.Args);
+            Assert.Null(template.Script);
         }
+        Assert.All(StepScripts.Files.Values, text => Assert.DoesNotContain("{{", text));
     }
 
     [Fact]
-    public void Every_script_is_the_library_followed_by_its_step_file()
+    public void Every_step_runs_a_file_of_the_steps_configmap_and_names_the_scripts_digest()
     {
         foreach (var template in _graph.Scripts)
         {
-            Assert.StartsWith(StepScripts.Read(StepScripts.Library).Split('\n')[0], template.Script!.Source);
-            Assert.Contains($"# ---- {template.Name}.sh ----", template.Script.Source);
+            var command = template.Container!.Command!;
+            Assert.Equal("bash", command[0]);
+            Assert.Contains(command[1][(StepScripts.MountPath.Length + 1)..], StepScripts.Steps);
+            Assert.Equal(StepScripts.Digest, TemplateGraph.Env(template, StepScripts.DigestVariable));
         }
+        var volume = Assert.Single(_graph.Spec.Volumes!, v => v.ConfigMap is not null);
+        Assert.Equal(new LifecycleOptions().StepsConfigMapName, volume.ConfigMap!.Name);
         Assert.Equal(StepScripts.Steps.Append(StepScripts.Library).Order(), StepScripts.EmbeddedFiles().Order());
     }
 
     [Fact]
     public void No_step_installs_packages_at_run_time()
     {
-        foreach (var template in _graph.Scripts)
-            Assert.DoesNotMatch(PackageInstall(), template.Script!.Source);
+        foreach (var (file, text) in StepScripts.Files)
+            Assert.DoesNotMatch(PackageInstall(), text);
     }
 
     [Fact]
     public void Images_are_parameters_whose_defaults_are_pinned()
     {
         foreach (var template in _graph.Scripts)
-            Assert.Matches(@"^\{\{workflow\.parameters\.(helm|kubectl)-image\}\}$", template.Script!.Image);
+            Assert.Matches(@"^\{\{workflow\.parameters\.(helm|kubectl)-image\}\}$", template.Container!.Image);
         foreach (var image in new[] { WorkflowParameters.HelmImage, WorkflowParameters.KubectlImage })
         {
             Assert.Null(image.Validate(image.Default));
@@ -194,15 +203,10 @@ public partial class WorkflowStructureTests
         Assert.False(string.IsNullOrWhiteSpace(_graph.Model.Metadata.Annotations!["workflows.argoproj.io/description"]));
     }
 
-    [Theory]
-    [InlineData("cordon")]
-    [InlineData("drain")]
-    [InlineData("recycle")]
-    [InlineData("verify")]
-    [InlineData("uncordon")]
-    public void Per_node_steps_never_run_on_the_node_they_upgrade(string name)
+    [Fact]
+    public void The_per_node_step_never_runs_on_the_node_it_upgrades()
     {
-        var requirement = _graph.Get(name).Affinity!.NodeAffinity!.RequiredDuringSchedulingIgnoredDuringExecution!
+        var requirement = _graph.Get(LifecycleWorkflow.UpgradeNode).Affinity!.NodeAffinity!.RequiredDuringSchedulingIgnoredDuringExecution!
             .NodeSelectorTerms.Single().MatchFields!.Single();
 
         Assert.Equal(("metadata.name", "NotIn"), (requirement.Key, requirement.Operator));
@@ -219,12 +223,14 @@ public partial class WorkflowStructureTests
     [Fact]
     public void Steps_that_only_talk_to_the_api_server_retry_transient_errors_and_every_step_has_a_deadline()
     {
-        string[] apiOnly = ["preflight", "select-nodes", "cordon", "drain", "uncordon", "cleanup"];
+        string[] apiOnly = ["preflight", "select-nodes", "cleanup"];
         foreach (var template in _graph.Scripts)
         {
             Assert.True(int.Parse(template.ActiveDeadlineSeconds!) > 0, template.Name);
             if (apiOnly.Contains(template.Name))
                 Assert.Equal("OnTransientError", template.RetryStrategy?.RetryPolicy);
+            else if (template.Name == LifecycleWorkflow.UpgradeNode)
+                Assert.Equal("OnError", template.RetryStrategy?.RetryPolicy); // a lost pod, never a failed phase
             else
                 Assert.Null(template.RetryStrategy);
         }
@@ -232,11 +238,15 @@ public partial class WorkflowStructureTests
     }
 
     [Fact]
-    public void Step_deadlines_leave_room_for_the_longest_timeout_the_parameters_allow()
+    public void The_node_deadline_leaves_room_for_every_phase_at_the_longest_timeouts_the_parameters_allow()
     {
-        Assert.True(int.Parse(_graph.Get("recycle").ActiveDeadlineSeconds!) > WorkflowParameters.RecycleTimeout.MaxDuration!.Value.TotalSeconds);
-        Assert.True(int.Parse(_graph.Get("verify").ActiveDeadlineSeconds!) > WorkflowParameters.VerificationTimeout.MaxDuration!.Value.TotalSeconds);
-        Assert.True(int.Parse(_graph.Get("drain").ActiveDeadlineSeconds!) > WorkflowParameters.DrainTimeout.MaxDuration!.Value.TotalSeconds);
+        var deadline = int.Parse(_graph.Get(LifecycleWorkflow.UpgradeNode).ActiveDeadlineSeconds!);
+        var phases = 2 * StepScripts.PhaseApiDeadline.TotalSeconds
+            + WorkflowParameters.DrainTimeout.MaxDuration!.Value.TotalSeconds
+            + 2 * WorkflowParameters.RecycleTimeout.MaxDuration!.Value.TotalSeconds
+            + WorkflowParameters.VerificationTimeout.MaxDuration!.Value.TotalSeconds
+            + 3 * StepScripts.PhaseMargin.TotalSeconds;
+        Assert.True(deadline > phases, $"{deadline}s <= {phases}s");
     }
 
     [Fact]
@@ -246,7 +256,7 @@ public partial class WorkflowStructureTests
         foreach (var template in _graph.Scripts)
         {
             var inputs = template.Inputs?.Parameters?.Select(p => p.Name).ToHashSet() ?? [];
-            foreach (var env in template.Script!.Env!)
+            foreach (var env in template.Container!.Env!)
             {
                 foreach (var variable in TemplateGraph.Variables(env.Value!))
                 {

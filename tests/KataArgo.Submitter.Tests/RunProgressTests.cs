@@ -27,7 +27,7 @@ public class RunProgressTests
     {
         var run = Read(WorkflowReplay.Load("rainy"), int.MaxValue);
         Assert.Equal("Failed", run.Phase);
-        Assert.Equal(new RunFailure("node-b", "verify", "Error (exit code 1)"), run.Failure);
+        Assert.Equal(new RunFailure("node-b", "verify", "verification failed (pod phase Failed) after 56s"), run.Failure);
         Assert.Equal(["rolled-back", "rolled-back", NodeProgress.NotStarted], run.Nodes.Select(n => n.Status));
         Assert.Equal(["3.28.0", "3.28.0", "3.28.0"], run.Nodes.Select(n => n.Version));
         Assert.True(run.Nodes[1].Failed);

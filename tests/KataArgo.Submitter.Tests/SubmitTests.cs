@@ -38,7 +38,7 @@ public class SubmitTests
         Assert.Empty(server.Violations);
         Snapshot.Verify("cli/watch-rainy.txt", result.Out);
         Assert.Equal(
-            $"error: {Rainy} Failed: node node-b failed at step verify (Error (exit code 1)); the exit handler rolled back the release and the nodes it touched\n",
+            $"error: {Rainy} Failed: node node-b failed at step verify (verification failed (pod phase Failed) after 56s); the exit handler rolled back the release and the nodes it touched\n",
             result.Error);
     }
 

@@ -82,7 +82,7 @@ public class WatchStatusRecoverTests
 
         Assert.Equal(1, result.ExitCode);
         Snapshot.Verify("cli/status-rainy.txt", result.Out);
-        Assert.StartsWith($"error: {Rainy} Failed: node node-b failed at step verify (Error (exit code 1))", result.Error);
+        Assert.StartsWith($"error: {Rainy} Failed: node node-b failed at step verify (verification failed (pod phase Failed) after 56s)", result.Error);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal static class RunWatch
         }
         else
         {
-            var plain = mode == WatchMode.Watch ? new PlainProgress(console.Out) : null;
+            var plain = mode == WatchMode.Watch ? new PlainProgress(console.Out, console.Clock) : null;
             await foreach (var run in runs.ConfigureAwait(false))
             {
                 plain?.Show(run);

@@ -35,10 +35,11 @@ public sealed class ClusterState(JsonObject root)
     public string UpdateStrategy(string daemonset = "kata-deploy") => (string)DaemonSet(daemonset)["spec"]!["updateStrategy"]!["type"]!;
 
     public IReadOnlyDictionary<string, string>? Record(string run, string ns = "argo") =>
+        ConfigMap(ns, LifecycleKeys.RunRecordPrefix + run)?["data"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+
+    public JsonObject? ConfigMap(string ns, string name) =>
         root["configmaps"]!.AsArray().Select(c => c!.AsObject())
-            .Where(c => (string)c["metadata"]!["name"]! == LifecycleKeys.RunRecordPrefix + run && (string)c["metadata"]!["namespace"]! == ns)
-            .Select(c => c["data"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!))
-            .SingleOrDefault();
+            .SingleOrDefault(c => (string)c["metadata"]!["name"]! == name && (string)c["metadata"]!["namespace"]! == ns);
 
     /// <summary>Everything a run changes, without the doubles' read counters: equal views mean equal clusters.</summary>
     public string Snapshot()

@@ -26,11 +26,16 @@ public sealed class Sandbox : IDisposable
         File.SetUnixFileMode(canary, (UnixFileMode)0b111_101_101);
         cluster.Save(StatePath);
         File.WriteAllText(LogPath, "");
+        // The steps ConfigMap as a step pod mounts it: every file of templates/steps.
+        Directory.CreateDirectory(StepsDir);
+        foreach (var (file, text) in StepScripts.Files)
+            File.WriteAllText(Path.Combine(StepsDir, file), text);
     }
 
     public string Root { get; }
     public string StatePath => Path.Combine(Root, "state.json");
     public string LogPath => Path.Combine(Root, "calls.jsonl");
+    public string StepsDir => Path.Combine(Root, "steps");
     public bool Rebooted => File.Exists(Path.Combine(Root, "REBOOTED"));
 
     public ClusterState State => ClusterState.Load(StatePath);
@@ -44,17 +49,28 @@ public sealed class Sandbox : IDisposable
         File.WriteAllText(StatePath, state.ToJsonString());
     }
 
-    /// <summary>Runs a step as its template does: lib.sh + the step (StepScripts.Compose).</summary>
-    public StepResult Run(string script, IReadOnlyDictionary<string, string> env) =>
-        RunSource(script, StepScripts.Compose(script), env);
+    /// <summary>Runs a step as its template does: <c>bash STEPS/SCRIPT</c>, the file sourcing lib.sh beside it.</summary>
+    public StepResult Run(string script, IReadOnlyDictionary<string, string> env, IEnumerable<string>? outputs = null) =>
+        RunFile(script, Path.Combine(StepsDir, script), env, outputs);
 
+    /// <summary>Runs a bash text written to a file of its own (e.g. a one-line call of a double).</summary>
     public StepResult RunSource(string label, string source, IReadOnlyDictionary<string, string> env,
         IEnumerable<string>? outputs = null, IEnumerable<string>? arguments = null)
     {
-        var run = Interlocked.Increment(ref _runs);
-        var scriptPath = Path.Combine(Root, $"step-{run:D3}.sh");
-        var outputDir = Path.Combine(Root, $"outputs-{run:D3}");
+        var scriptPath = Path.Combine(Root, $"source-{Interlocked.Increment(ref _sources):D3}.sh");
         File.WriteAllText(scriptPath, source);
+        return RunFile(label, scriptPath, env, outputs, arguments);
+    }
+
+    private int _sources;
+
+    private StepResult RunFile(string label, string scriptPath, IReadOnlyDictionary<string, string> env,
+        IEnumerable<string>? outputs = null, IEnumerable<string>? arguments = null)
+    {
+        var run = Interlocked.Increment(ref _runs);
+        var outputDir = Path.Combine(Root, $"outputs-{run:D3}");
+        var terminationLog = Path.Combine(Root, $"termination-{run:D3}.log");
+        var progressFile = Path.Combine(Root, $"progress-{run:D3}");
         var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
@@ -73,6 +89,8 @@ public sealed class Sandbox : IDisposable
         start.Environment["TMPDIR"] = Path.Combine(Root, "tmp");
         start.Environment["POLL_SECONDS"] = "0";
         start.Environment["OUTPUT_DIR"] = outputDir;
+        start.Environment["TERMINATION_LOG"] = terminationLog;
+        start.Environment["ARGO_PROGRESS_FILE"] = progressFile;
         foreach (var (name, value) in env)
             start.Environment[name] = value;
 
@@ -90,7 +108,11 @@ public sealed class Sandbox : IDisposable
         var files = outputs ?? (Directory.Exists(outputDir) ? Directory.GetFiles(outputDir).Select(Path.GetFileName)! : []);
         var values = files.Where(f => File.Exists(Path.Combine(outputDir, f!)))
             .ToDictionary(f => f!, f => File.ReadAllText(Path.Combine(outputDir, f!)));
-        return new StepResult(label, env.GetValueOrDefault("NODE"), process.ExitCode, stdout.Result, stderr.Result, values, clock.Elapsed);
+        return new StepResult(label, env.GetValueOrDefault("NODE"), process.ExitCode, stdout.Result, stderr.Result, values, clock.Elapsed)
+        {
+            TerminationMessage = File.Exists(terminationLog) ? File.ReadAllText(terminationLog) : null,
+            Progress = File.Exists(progressFile) ? File.ReadAllText(progressFile).Trim() : null,
+        };
     }
 
     /// <summary>Calls a double directly, as a script would (e.g. to prepare a state).</summary>
@@ -145,6 +167,12 @@ public sealed record StepResult(
     IReadOnlyDictionary<string, string> Outputs, TimeSpan Elapsed)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>What the step left as its container's termination message (Argo's node message), if anything.</summary>
+    public string? TerminationMessage { get; init; }
+
+    /// <summary>The last progress (N/M) the step reported through ARGO_PROGRESS_FILE, if any.</summary>
+    public string? Progress { get; init; }
     public string Output => Stdout + Stderr;
 
     public override string ToString() =>

@@ -7,8 +7,9 @@ namespace KataArgo.Scripts.Tests.Harness;
 
 /// <summary>
 /// Walks the real WorkflowTemplate as Argo would, for the subset it uses: steps templates
-/// (sequential groups, <c>when</c>, <c>withParam</c> one item at a time with failFast), script
-/// templates run under bash in the sandbox with their <c>env</c> resolved from
+/// (sequential groups, <c>when</c>, <c>withParam</c> one item at a time with failFast), container
+/// templates running <c>bash /kata-lifecycle/steps/STEP.sh</c> from the steps ConfigMap, run under
+/// bash in the sandbox's copy of that folder with their <c>env</c> resolved from
 /// <c>{{workflow.*}}</c>, <c>{{inputs.parameters.*}}</c>, <c>{{steps.*.outputs.parameters.*}}</c>
 /// and <c>{{item}}</c>, outputs read from <c>valueFrom.path</c>, then <c>spec.onExit</c> with
 /// <c>{{workflow.status}}</c>. Anything else in the template fails the test loudly.
@@ -25,6 +26,9 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
 
     /// <summary>Called before each script step (template name, node or null); true stops the run as `argo terminate` does.</summary>
     public Func<string, string?, bool>? TerminateBefore { get; init; }
+
+    /// <summary>Called after each script step with its result; true stops the run there as `argo terminate` does (no exit handler).</summary>
+    public Func<StepResult, bool>? TerminateAfter { get; init; }
 
     /// <summary>Called before each script step, e.g. to change the cluster as someone else would.</summary>
     public Action<string, string?>? BeforeStep { get; init; }
@@ -82,9 +86,9 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
 
         if (t.Steps is { } groups)
             return (RunSteps(t, groups, inputs, context, steps), []);
-        if (t.Script is { } script)
-            return RunScript(t, script, inputs, context, steps);
-        throw new InvalidOperationException($"template '{name}' is neither steps nor script");
+        if (t.Container is { } container)
+            return RunContainer(t, container, inputs, context, steps);
+        throw new InvalidOperationException($"template '{name}' is neither steps nor a container running a step script");
     }
 
     private bool RunSteps(Template t, List<ParallelSteps> groups, Dictionary<string, string> inputs, Context context, List<StepResult> steps)
@@ -122,11 +126,18 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
         return true;
     }
 
-    private (bool, Dictionary<string, string>) RunScript(Template t, ScriptTemplate script, Dictionary<string, string> inputs, Context context, List<StepResult> steps)
+    private (bool, Dictionary<string, string>) RunContainer(Template t, Container container, Dictionary<string, string> inputs, Context context, List<StepResult> steps)
     {
-        Assert.Equal(["bash"], script.Command);
+        // bash /kata-lifecycle/steps/STEP.sh, from the steps ConfigMap the template mounts.
+        Assert.Equal(2, container.Command!.Count);
+        Assert.Equal("bash", container.Command[0]);
+        Assert.StartsWith(StepScripts.MountPath + "/", container.Command[1]);
+        Assert.Null(container.Args);
+        var mount = Assert.Single(container.VolumeMounts!, m => m.MountPath == StepScripts.MountPath);
+        var volume = Assert.Single(template.Spec!.Volumes!, v => v.Name == mount.Name);
+        Assert.NotNull(volume.ConfigMap);
         var scope = Scope(context, inputs, [], item: null);
-        var env = (script.Env ?? []).ToDictionary(e => e.Name, e => Substitute(e.Value ?? "", scope, t.Name!));
+        var env = (container.Env ?? []).ToDictionary(e => e.Name, e => Substitute(e.Value ?? "", scope, t.Name!));
         var node = inputs.GetValueOrDefault("node");
         if (TerminateBefore?.Invoke(t.Name!, node) == true)
             throw new TerminatedException();
@@ -138,8 +149,10 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
             Assert.StartsWith(OutputDirectory, path);
             return (p.Name, File: path[OutputDirectory.Length..]);
         }).ToList();
-        var result = sandbox.RunSource(t.Name!, script.Source, env, declared.Select(d => d.File)) with { Node = node };
+        var result = sandbox.Run(container.Command[1][(StepScripts.MountPath.Length + 1)..], env, declared.Select(d => d.File)) with { Name = t.Name!, Node = node };
         steps.Add(result);
+        if (TerminateAfter?.Invoke(result) == true)
+            throw new TerminatedException();
         var outputs = new Dictionary<string, string>();
         foreach (var (name, file) in declared)
         {

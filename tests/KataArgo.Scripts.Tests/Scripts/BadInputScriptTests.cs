@@ -14,7 +14,7 @@ public sealed class BadInputScriptTests
 {
     /// <summary>Workflow parameter → the environment variable preflight reads it from, as the template wires it.</summary>
     private static readonly Dictionary<string, string> PreflightEnv =
-        LifecycleWorkflow.Build(new LifecycleOptions()).Spec.Templates!.Single(t => t.Name == "preflight").Script!.Env!
+        LifecycleWorkflow.Build(new LifecycleOptions()).Spec.Templates!.Single(t => t.Name == "preflight").Container!.Env!
             .Where(e => e.Value!.StartsWith("{{workflow.parameters.", StringComparison.Ordinal))
             .ToDictionary(e => e.Value!["{{workflow.parameters.".Length..^2], e => e.Name);
 

@@ -15,7 +15,7 @@ public sealed class GuardTests(ITestOutputHelper output)
             [new Revision(1, Scenario.From, "superseded"), new Revision(2, Scenario.From, "deployed")]);
         using var sandbox = new Sandbox(cluster);
 
-        var result = sandbox.Run("stage.sh", Scenario.Env(("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "{}"), ("NODES_PLANNED", "[\"node-a\"]")));
+        var result = sandbox.Run("stage.sh", Scenario.Env(("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "{}")));
         output.WriteLine(result.ToString());
 
         Assert.Equal(1, result.ExitCode);

@@ -47,12 +47,15 @@ public sealed class InjectionTests
     public static TheoryData<string, string> StepInputs() => new()
     {
         { "select-nodes.sh", "DAEMONSET" }, { "select-nodes.sh", "NODE_SELECTOR" }, { "select-nodes.sh", "NODES" },
-        { "stage.sh", "RELEASE_REVISION" }, { "stage.sh", "UPDATE_STRATEGY" }, { "stage.sh", "NODES_PLANNED" },
+        { "select-nodes.sh", "RUN" }, { "select-nodes.sh", "RUN_UID" }, { "select-nodes.sh", "WORKFLOW_NAMESPACE" },
+        { "stage.sh", "RELEASE_REVISION" }, { "stage.sh", "UPDATE_STRATEGY" },
         { "stage.sh", "RUN_UID" }, { "stage.sh", "WORKFLOW_NAMESPACE" }, { "stage.sh", "KATA_DEPLOY_CHART" },
         { "cordon.sh", "NODE" }, { "cordon.sh", "RUN" }, { "drain.sh", "NODE" }, { "drain.sh", "DRAIN_TIMEOUT" },
         { "recycle.sh", "NODE" }, { "recycle.sh", "DAEMONSET" }, { "recycle.sh", "HELM_NAMESPACE" },
         { "verify.sh", "NODE" }, { "verify.sh", "RUN" }, { "verify.sh", "VERIFICATION_NAMESPACE" }, { "verify.sh", "VERIFICATION_POD" },
         { "uncordon.sh", "NODE" }, { "uncordon.sh", "TARGET_VERSION" },
+        { "upgrade-node.sh", "NODE" }, { "upgrade-node.sh", "DRAIN_ENABLED" }, { "upgrade-node.sh", "RECYCLE_TIMEOUT" },
+        { "upgrade-node.sh", "VERIFICATION_TIMEOUT" },
         { "finish.sh", "RELEASE_REVISION" }, { "finish.sh", "HELM_RELEASE" },
         { "cleanup.sh", "MODE" }, { "cleanup.sh", "RUN" }, { "cleanup.sh", "NODE_NAME" }, { "cleanup.sh", "WORKFLOW_STATUS" },
         { "cleanup.sh", "WORKFLOW_NAMESPACE" },
@@ -65,7 +68,7 @@ public sealed class InjectionTests
         using var sandbox = new Sandbox(Scenario.TwoNodes());
         foreach (var payload in Payloads.Take(2))
         {
-            var result = sandbox.Run(script, Scenario.Env(("NODE", "node-a"), ("MODE", "recover"), ("NODES_PLANNED", "[\"node-a\"]"),
+            var result = sandbox.Run(script, Scenario.Env(("NODE", "node-a"), ("MODE", "recover"),
                 ("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "{}"), (env, payload)));
             AssertRefusedInertly(sandbox, result);
         }

@@ -31,7 +31,11 @@ public sealed class SelectNodesTests(ITestOutputHelper output)
         Assert.True(result.Succeeded);
         Assert.Equal(expected, result.Outputs["nodes"]);
         Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(expected)!.AsArray().Count.ToString(), result.Outputs["node-count"]);
-        Assert.Empty(sandbox.Calls.Mutating);
+        // Nothing on the nodes or the release changes: the only write is the run's plan.
+        var write = Assert.Single(sandbox.Calls.Mutating);
+        Assert.Equal(["create", "-f"], write.Command.Take(2));
+        Assert.Equal(string.Join("\n", System.Text.Json.Nodes.JsonNode.Parse(expected)!.AsArray().Select(n => (string)n!)),
+            sandbox.State.ConfigMap("argo", "kata-lifecycle-plan-" + Scenario.Run)!["data"]!["nodes"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KataArgo.Lifecycle;
 using System.Text.Json.Nodes;
 using KataArgo.Scripts.Tests.Harness;
 using Xunit.Abstractions;
@@ -23,7 +24,7 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         {
             BeforeStep = (step, node) =>
             {
-                if (step == "cordon" && node == "node-b")
+                if (step == LifecycleWorkflow.UpgradeNode && node == "node-b")
                     sandbox.Change(state => AddRevision(state, new JsonObject { ["logLevel"] = "debug" }));
             },
         };
@@ -32,8 +33,12 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);
-        Assert.False(run.Step("verify", "node-b").Succeeded);
-        Assert.Contains("node-b: verification failed (pod phase Failed)", run.Step("verify", "node-b").Stderr);
+        var failed = run.Step(LifecycleWorkflow.UpgradeNode, "node-b");
+        Assert.False(failed.Succeeded);
+        Assert.Contains("node-b: verification failed (pod phase Failed)", failed.Stderr);
+        // What Argo shows for the node: the phase it reached (progress 4/5) and why it failed.
+        Assert.Equal("4/5", failed.Progress);
+        Assert.Matches(@"^node-b: verify failed: verification failed \(pod phase Failed\) after \d+s$", failed.TerminationMessage);
         Assert.DoesNotContain(run.Steps, s => s.Node == "node-c");
         var rollback = Assert.Single(sandbox.Calls.Of("helm", "rollback"));
         Assert.Equal(["rollback", "kata-deploy", "2", "-n", "kube-system"], rollback.Command);
@@ -133,14 +138,15 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);
-        var recycle = run.Step("recycle", "node-a");
+        var recycle = run.Step(LifecycleWorkflow.UpgradeNode, "node-a");
         Assert.False(recycle.Succeeded);
         Assert.Contains("condition Ready=False (ContainersNotReady)", recycle.Stdout);
         Assert.Contains("container kube-kata: ready=false, restarts=4, waiting (CrashLoopBackOff)", recycle.Stdout);
         Assert.Contains("Warning Unhealthy: Readiness probe failed", recycle.Stdout);
         Assert.Contains("kata-deploy: containerd restart failed: exit status 1", recycle.Stdout);
         Assert.Contains("within 1s (recycle-timeout)", recycle.Stderr);
-        Assert.DoesNotContain(run.Steps, s => s.Name == "verify");
+        Assert.StartsWith("node-a: recycle failed: no kata-deploy pod on revision", recycle.TerminationMessage);
+        Assert.DoesNotContain("node-a: verifying", recycle.Stdout);
         Assert.Equal("rolled-back", sandbox.State.Node("node-a").Status);
         Assert.False(sandbox.State.Node("node-a").Unschedulable);
         Assert.Equal(OldHash, sandbox.State.PodOn("node-a").Hash);
@@ -157,8 +163,10 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);
-        Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget", run.Step("drain", "node-a").Stdout);
-        Assert.DoesNotContain(run.Steps, s => s.Name == "recycle");
+        var node = run.Step(LifecycleWorkflow.UpgradeNode, "node-a");
+        Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget", node.Stdout);
+        Assert.StartsWith("node-a: drain failed: drain did not finish", node.TerminationMessage);
+        Assert.DoesNotContain("node-a: upgrading", node.Stdout);
         Assert.Equal("rolled-back", sandbox.State.Node("node-a").Status);
         Assert.False(sandbox.State.Node("node-a").Unschedulable);
     }

@@ -31,10 +31,11 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Recover_restores_a_run_that_was_terminated_without_its_exit_handler()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes());
+        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
         var terminated = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
         {
-            TerminateBefore = (step, node) => step == "verify" && node == "node-b",
+            // argo terminate while node-b's pod runs: the pod is killed, no exit handler runs.
+            TerminateAfter = step => step.Node == "node-b",
         }.Run(Scenario.Parameters());
         Assert.True(terminated.Terminated);
         Assert.Empty(terminated.ExitHandler);
@@ -64,10 +65,10 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Rollback_node_restores_one_node_and_names_the_others_still_to_restore()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes());
+        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
         new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
         {
-            TerminateBefore = (step, node) => step == "uncordon" && node == "node-b",
+            TerminateAfter = step => step.Node == "node-b",
         }.Run(Scenario.Parameters());
 
         var rollback = Scenario.Simulator(sandbox).Run(new Dictionary<string, string> { ["node-name"] = "node-b" },

@@ -1,3 +1,4 @@
+using KataArgo.Lifecycle;
 using KataArgo.Scripts.Tests.Harness;
 using Xunit.Abstractions;
 
@@ -44,7 +45,7 @@ public sealed class SelectionTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Succeeded", run.Status);
-        Assert.Equal(["node-b"], run.StepsNamed("recycle").Select(s => s.Node));
+        Assert.Equal(["node-b"], run.StepsNamed(LifecycleWorkflow.UpgradeNode).Select(s => s.Node));
         Assert.Contains("finish: still on the old version (not selected by this run): node-a, node-c", run.Step("finish").Stdout);
         Assert.Equal("OnDelete", sandbox.State.UpdateStrategy());
         Assert.Equal(2, sandbox.State.History().Count);

@@ -23,7 +23,9 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         // Exactly one kata-deploy pod deleted per node, in node order, each after its cordon.
         var deleted = calls.Of("kubectl", "delete").Where(c => c.Command[1] == "pod" && c.Command[2].StartsWith("kata-deploy-")).Select(c => c.Command[2]);
         Assert.Equal(Scenario.Nodes.Select(n => before[n]), deleted);
-        Assert.Equal(["node-a", "node-b", "node-c"], run.StepsNamed("recycle").Select(s => s.Node));
+        // One workflow pod per node, in node order, each reporting its last phase.
+        Assert.Equal(["node-a", "node-b", "node-c"], run.StepsNamed(LifecycleWorkflow.UpgradeNode).Select(s => s.Node));
+        Assert.All(run.StepsNamed(LifecycleWorkflow.UpgradeNode), s => Assert.Equal("5/5", s.Progress));
         // Revisions: the install, one stage upgrade (OnDelete, hook off), one restore of the user's values.
         var history = sandbox.State.History();
         Assert.Equal([1, 2, 3], history.Select(r => r.Number));
@@ -85,7 +87,7 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Succeeded", run.Status);
-        Assert.Contains("added toleration node.kubernetes.io/unschedulable:NoSchedule", run.Step("verify", "node-a").Stdout);
+        Assert.Contains("added toleration node.kubernetes.io/unschedulable:NoSchedule", run.Step(LifecycleWorkflow.UpgradeNode, "node-a").Stdout);
         var created = sandbox.Calls.Of("kubectl", "create").Where(c => c.Files.Count > 0 && !c.Argv.Contains("--dry-run=client"))
             .Select(c => JsonNode.Parse(c.Files.Values.Single())!.AsObject()).Where(o => (string?)o["kind"] == "Pod").ToList();
         Assert.Equal(2, created.Count);
@@ -115,7 +117,7 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         Assert.True(admin.Unschedulable);
         Assert.Equal(("completed", Scenario.Target), (admin.Status, admin.Version));
         Assert.Equal("true", admin.Annotations[LifecycleKeys.WasUnschedulable]);
-        Assert.Contains("node-b: left cordoned (it was unschedulable before the run)", run.Step("uncordon", "node-b").Stdout);
+        Assert.Contains("node-b: left cordoned (it was unschedulable before the run)", run.Step(LifecycleWorkflow.UpgradeNode, "node-b").Stdout);
     }
 
     [Fact]
@@ -128,7 +130,7 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Succeeded", run.Status);
-        Assert.Equal(["node-a"], run.StepsNamed("drain").Select(s => s.Node));
+        Assert.Contains("node-a: drained", run.Step(LifecycleWorkflow.UpgradeNode, "node-a").Stdout);
         var drain = sandbox.Calls.Of("kubectl", "drain").First();
         Assert.Equal(["drain", "node-a", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s"], drain.Command);
         Assert.DoesNotContain(sandbox.State.Pods, p => p.Name == "web-1");

@@ -5,19 +5,24 @@ namespace KataArgo.Submitter.Tests.Fakes;
 /// <summary>
 /// A recorded run (fixtures/*-run.json: the final Workflow object, as the Argo server returned it)
 /// played back over time: the state at a moment keeps only the nodes started by then, shows the
-/// ones not yet finished as Running, and the workflow Running until its own end. Moments are the
-/// recorded start and finish times, so step k of the replay is the k-th change Argo made.
+/// ones not yet finished as Running, and the workflow Running until its own end. A running
+/// upgrade-node pod shows the progress it had reported by then (fixtures/*-run.progress.json:
+/// per fleet node, each progress N/5 and when the executor reported it). Moments are the recorded
+/// start and finish times and those reports, so step k of the replay is the k-th change Argo made.
 /// </summary>
 public sealed class WorkflowReplay
 {
     private readonly JsonObject _final;
     private readonly List<DateTimeOffset> _moments;
+    private readonly Dictionary<string, List<(DateTimeOffset At, string Progress)>> _progress;
 
-    public WorkflowReplay(JsonObject final)
+    public WorkflowReplay(JsonObject final, Dictionary<string, List<(DateTimeOffset At, string Progress)>>? progress = null)
     {
         _final = final;
+        _progress = progress ?? [];
         _moments = [.. Nodes(final).SelectMany(n => new[] { Time(n["startedAt"]), Time(n["finishedAt"]) })
             .Append(Time(final["status"]!["finishedAt"]))
+            .Concat(_progress.Values.SelectMany(p => p.Select(o => (DateTimeOffset?)o.At)))
             .OfType<DateTimeOffset>().Distinct().Order()];
     }
 
@@ -28,7 +33,12 @@ public sealed class WorkflowReplay
         var recorded = (string)final["metadata"]!["name"]!;
         if (name is not null && name != recorded)
             final = JsonNode.Parse(text.Replace(recorded, name))!.AsObject();
-        return new WorkflowReplay(final);
+        var progressFile = Fixture($"{scenario}-run.progress.json");
+        var progress = File.Exists(progressFile)
+            ? JsonNode.Parse(File.ReadAllText(progressFile))!.AsObject().ToDictionary(
+                p => p.Key, p => p.Value!.AsArray().Select(o => (Time(o!["at"])!.Value, (string)o["progress"]!)).ToList())
+            : null;
+        return new WorkflowReplay(final, progress);
     }
 
     public static string Fixture(string file) => Path.Combine(AppContext.BaseDirectory, "fixtures", file);
@@ -69,7 +79,7 @@ public sealed class WorkflowReplay
             if (Time(node!["startedAt"]) > now)
                 nodes.Remove(id);
             else if (Time(node["finishedAt"]) is { } finished && finished > now)
-                Unfinish(node.AsObject());
+                Unfinish(node.AsObject(), ReportedProgress(node.AsObject(), now));
         }
         foreach (var (_, node) in nodes)
         {
@@ -92,16 +102,31 @@ public sealed class WorkflowReplay
         labels.Remove("workflows.argoproj.io/completed");
         labels["workflows.argoproj.io/phase"] = "Running";
         workflow["metadata"]!["resourceVersion"] = (41002 + step * 7).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The controller's write that produced this state.
+        foreach (var field in workflow["metadata"]!["managedFields"]?.AsArray() ?? [])
+            if ((string?)field!["manager"] == "workflow-controller")
+                field["time"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         return workflow;
     }
 
-    private static void Unfinish(JsonObject node)
+    private static void Unfinish(JsonObject node, string? progress)
     {
         node["phase"] = "Running";
         foreach (var key in new[] { "finishedAt", "outputs", "message", "resourcesDuration", "outboundNodes", "taskResultSynced" })
             node.Remove(key);
-        if (node.ContainsKey("progress"))
+        if (progress is not null)
+            node["progress"] = progress;
+        else if (node.ContainsKey("progress"))
             node["progress"] = "0/1";
+    }
+
+    /// <summary>The last progress a fleet node's pod (or its Retry node) had reported by <paramref name="now"/>.</summary>
+    private string? ReportedProgress(JsonObject node, DateTimeOffset now)
+    {
+        var fleetNode = node["inputs"]?["parameters"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == "node")?["value"];
+        if ((string?)node["templateName"] != "upgrade-node" || fleetNode is null || !_progress.TryGetValue((string)fleetNode!, out var reports))
+            return null;
+        return reports.LastOrDefault(r => r.At <= now).Progress;
     }
 
     private static IEnumerable<JsonObject> Nodes(JsonObject workflow) =>

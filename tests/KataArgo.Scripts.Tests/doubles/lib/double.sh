@@ -41,6 +41,11 @@ run_double() {
     esac
   done
 
+  if [[ -n ${flag[patch_file]-} ]]; then
+    [[ -z ${flag[patch]-} ]] || refuse "both -p and --patch-file"
+    [[ -f ${flag[patch_file]} ]] || { printf 'error: open %s: no such file or directory\n' "${flag[patch_file]}" >&2; exit 1; }
+    flag[patch]=$(<"${flag[patch_file]}")
+  fi
   local op="" request=""
   operation
   member tool "$tool"
@@ -149,6 +154,7 @@ flag_spec() {
     kubectl:--field-selector) spec=value:fsel ;;
     kubectl:-f | kubectl:--filename | helm:-f | helm:--values) spec=value:file ;;
     kubectl:-p | kubectl:--patch) spec=value:patch ;;
+    kubectl:--patch-file) spec=value:patch_file ;;
     kubectl:--type) spec=value:ptype ;;
     kubectl:--timeout) spec=value:timeout ;;
     kubectl:--request-timeout) spec=value:request_timeout ;;
@@ -206,7 +212,7 @@ operation() {
       op="delete" ;;
     kubectl:patch)
       [[ ${pos[1]-} == node || ${pos[1]-} == configmap ]] || refuse "patch of anything but a node or a configmap"
-      [[ ${flag[ptype]-} == merge && -n ${flag[patch]-} && $n == 3 ]] || refuse "patch without NAME --type merge -p JSON"
+      [[ ${flag[ptype]-} == merge && -n ${flag[patch]-} && $n == 3 ]] || refuse "patch without NAME --type merge -p JSON|--patch-file FILE"
       [[ ${pos[1]} == node || -n ${flag[ns]-} ]] || refuse "patch of a configmap without -n"
       op="patch" ;;
     kubectl:cordon | kubectl:uncordon)
