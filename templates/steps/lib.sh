@@ -486,8 +486,11 @@ readonly -a NODE_PHASES=(cordon drain recycle verify uncordon)
 # LIMIT seconds. On failure leaves "NODE: PHASE failed: REASON" as the termination message and dies.
 run_phase() {
   local node=$1 phase=$2 limit=$3 pid watchdog rc=0 started=$SECONDS reason
+  # Job control gives the phase a process group of its own, so the watchdog stops its children too.
+  set -m
   bash "$STEPS_DIR/$phase.sh" 2>"$WORK_DIR/$phase.err" &
   pid=$!
+  set +m
   kill_after "$limit" "$pid" >/dev/null 2>&1 &
   watchdog=$!
   wait "$pid" || rc=$?
@@ -505,14 +508,14 @@ run_phase() {
   die "$node: $phase failed: $reason"
 }
 
-# kill_after SECONDS PID: the watchdog of run_phase (a background process it stops when done).
+# kill_after SECONDS PGID: the watchdog of run_phase (a background process it stops when done).
 kill_after() {
   local sleeper
   sleep "$1" &
   sleeper=$!
   trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
   wait "$sleeper" || true
-  kill -TERM "$2" 2>/dev/null || true
+  kill -TERM -- "-$2" 2>/dev/null || true
 }
 
 # ---- the run record (ConfigMap kata-lifecycle-run-RUN, README "What the workflow writes")
@@ -529,6 +532,15 @@ record_set() {
 }
 
 # ---- the run's plan (ConfigMap kata-lifecycle-plan-RUN: data.nodes, one node name per line)
+
+# check_plan_size PLAN-JSON: one run holds at most MAX_PLANNED_NODES nodes and MAX_PLAN_BYTES of
+# names, so its Workflow stays under Argo's 1 MiB (docs/workflow.md, bench/).
+check_plan_size() {
+  local count
+  count=$(jq length <<<"$1")
+  (( count <= MAX_PLANNED_NODES && ${#1} <= MAX_PLAN_BYTES )) ||
+    die "plan: $count nodes (${#1} bytes of names) are more than one run holds ($MAX_PLANNED_NODES nodes, $MAX_PLAN_BYTES bytes, so that the Workflow stays under Argo's 1 MiB); split the fleet into runs with node-selector or nodes"
+}
 
 # write_plan NAMESPACE RUN RUN-UID PLAN-JSON: keeps the plan, owned by the Workflow (it goes with it).
 write_plan() {

@@ -63,8 +63,7 @@ unlisted=$(jq -r '.unlisted | join(", ")' <<<"$selection")
 
 plan=$(jq -c '.plan' <<<"$selection")
 count=$(jq length <<<"$plan")
-(( count <= MAX_PLANNED_NODES && ${#plan} <= MAX_PLAN_BYTES )) ||
-  die "plan: $count nodes (${#plan} bytes of names) are more than one run holds ($MAX_PLANNED_NODES nodes, $MAX_PLAN_BYTES bytes: Argo's 1 MiB Workflow size, docs/workflow.md); split the fleet into runs with node-selector or nodes"
+check_plan_size "$plan"
 # The loop iterates `nodes`: none in a dry run (the plan is in this log).
 if [[ $DRY_RUN == true ]]; then output nodes "[]"; else output nodes "$plan"; fi
 output node-count "$count"

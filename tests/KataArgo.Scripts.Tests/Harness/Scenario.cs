@@ -32,6 +32,13 @@ public static class Scenario
     public static WorkflowRun Upgrade(Sandbox sandbox, params (string Name, string Value)[] extra) =>
         Simulator(sandbox).Run(Parameters(extra));
 
+    /// <summary>Runs stage.sh as the run's stage step would, so the per-node steps find the run staged.</summary>
+    public static void Stage(Sandbox sandbox)
+    {
+        var stage = sandbox.Run("stage.sh", Env(("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "{}")));
+        Assert.True(stage.Succeeded, stage.ToString());
+    }
+
     /// <summary>The environment the template gives a step, for running one script on its own.</summary>
     public static Dictionary<string, string> Env(params (string Name, string Value)[] values)
     {
