@@ -28,7 +28,9 @@ internal sealed class VariableResolver(bool isTemplate)
             Export(template["outputs"]?["parameters"], _globalOutputs);
             Export(template["outputs"]?["artifacts"], _globalArtifacts);
         }
-        _usesTemplateRefs = spec.ToJsonString().Contains("\"templateRef\"", StringComparison.Ordinal) || spec.ContainsKey("workflowTemplateRef");
+        _usesTemplateRefs = spec.ContainsKey("workflowTemplateRef") || ReferenceChecker.Items(spec["templates"])
+            .SelectMany(t => ReferenceChecker.Items(t["steps"]).SelectMany(ReferenceChecker.Items).Concat(ReferenceChecker.Items(t["dag"]?["tasks"])))
+            .Any(call => call["templateRef"] is not null);
     }
 
     private void Export(JsonNode? outputs, HashSet<string> into)

@@ -104,6 +104,38 @@ public class ManifestLinterTests
         Assert.Contains(Lint(text), f => f.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{{input.parameters.value}}", "warning: {{input.parameters.value}}: not an Argo variable; Argo leaves {{input.parameters.value}} as written")]
+    [InlineData("{{status}}", "warning: {{status}}: 'status' is defined only in metrics; elsewhere Argo leaves {{status}} as written")]
+    [InlineData("{{steps.produce.ip}}", "{{steps.produce.ip}}: steps.* is only defined in a steps template")]
+    [InlineData("{{inputs.artifacts.data.path}}", "template 'consume' has no input artifact 'data'")]
+    public void Names_argo_does_not_know_are_reported(string variable, string expected)
+    {
+        var text = Valid.Replace("\"{{workflow.outputs.parameters.out}}\"]", $"\"{variable}\"]");
+        Assert.NotEqual(Valid, text);
+
+        Assert.Contains(Lint(text), f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{{ .metadata.name }}")]
+    [InlineData("{{ range .items }}")]
+    [InlineData("{{=sprig.upper(inputs.parameters.value)}}")]
+    [InlineData("{{ inputs.parameters.value }}")]
+    public void Other_templating_and_expressions_are_left_alone(string text) =>
+        Assert.Empty(Lint(Valid.Replace("\"{{workflow.outputs.parameters.out}}\"]", $"\"{text}\"]")));
+
+    [Theory]
+    [InlineData("    container:\n      image: alpine:3.20\n      args:", "    nodeSelector:\n    tolerations: ~\n    container:\n      image: alpine:3.20\n      args:")]
+    [InlineData("      image: alpine:3.20\n      args:", "      image: alpine:3.20\n      resources: {limits: {cpu: 1, memory: 1.5e9}, requests: {cpu: 0.5}}\n      args:")]
+    public void Nulls_are_absent_fields_and_quantities_take_numbers(string find, string replace)
+    {
+        var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Empty(Lint(text));
+    }
+
     [Fact]
     public void Recursive_templates_are_reported_as_a_warning()
     {
