@@ -20,7 +20,7 @@ internal sealed class SchemaValidator
     private static readonly Dictionary<string, string[]> AnyStrings =
         AnyString.Members.ToDictionary(m => ArgoTypes + m.Key.Name, m => m.Value, StringComparer.Ordinal);
 
-    private readonly JsonDocument _schema;
+    private readonly JsonDocument _schema; // owns the memory _definitions points into
     private readonly JsonElement _definitions;
     private readonly string _release;
 
