@@ -47,8 +47,28 @@ public static partial class ArgoYaml
         return line[key.Length..].TrimEnd('\n');
     }
 
-    public static T Deserialize<T>(string yaml) =>
-        Load(yaml).Deserialize<T>(ArgoJson.Options) ?? throw new YamlException($"the YAML document is empty, expected a {typeof(T).Name}");
+    /// <summary>
+    /// Reads one YAML document into a model. Values are read as Kubernetes reads them (YAML 1.1,
+    /// see <see cref="LoadAll"/>); a field the model cannot hold, or a value of the wrong JSON type,
+    /// is a <see cref="YamlException"/> at its line naming the field, never silently dropped.
+    /// </summary>
+    public static T Deserialize<T>(string yaml)
+    {
+        var documents = LoadAll(yaml);
+        if (documents.Count > 1)
+            throw new YamlException($"expected one YAML document, found {documents.Count}");
+        var document = documents.Count == 1 ? documents[0] : null;
+        if (document?.Root is not { } root)
+            throw new YamlException($"the YAML document is empty, expected a {typeof(T).Name}");
+        try
+        {
+            return root.Deserialize<T>(ArgoJson.Strict)!;
+        }
+        catch (JsonException e)
+        {
+            throw ModelError(e, document, typeof(T));
+        }
+    }
 
     /// <summary>Reads exactly one YAML document as JSON.</summary>
     public static JsonNode? Load(string yaml)
@@ -62,22 +82,79 @@ public static partial class ArgoYaml
         };
     }
 
-    /// <summary>Reads every document of a YAML stream, remembering the line of each JSON pointer.</summary>
-    public static IReadOnlyList<YamlJsonDocument> LoadAll(string yaml)
+    /// <summary>
+    /// Reads every document of a YAML stream as JSON the way Kubernetes and Argo read it
+    /// (sigs.k8s.io/yaml over go-yaml v2: YAML 1.1 scalars, merge keys, aliases), remembering the
+    /// line of each JSON pointer. A key written twice in one mapping is a <see cref="YamlException"/>.
+    /// </summary>
+    public static IReadOnlyList<YamlJsonDocument> LoadAll(string yaml) => YamlReader.LoadAll(yaml);
+
+    private static YamlException ModelError(JsonException e, YamlJsonDocument document, System.Type model)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var documents = new List<YamlJsonDocument>();
-        foreach (var document in stream.Documents)
-        {
-            var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-            var root = ToJson(document.RootNode, "", lines);
-            if (root is null && document.RootNode is YamlScalarNode { Value: null or "" })
-                continue; // an empty document between separators
-            documents.Add(new YamlJsonDocument(root, lines));
-        }
-        return documents;
+        var pointer = PointerOf(e.Path);
+        var unmapped = UnmappedMember().Match(e.Message);
+        if (unmapped.Success && !pointer.EndsWith("/" + YamlReader.EscapePointer(unmapped.Groups[1].Value), StringComparison.Ordinal))
+            pointer += "/" + YamlReader.EscapePointer(unmapped.Groups[1].Value);
+        var field = pointer.Length == 0 ? "the document" : $"'{pointer.TrimStart('/').Replace('/', '.')}'";
+        var message = unmapped.Success
+            ? $"{field} is not a field of {unmapped.Groups[2].Value} in the Argo v4.1.2 models; it would be dropped"
+            : $"{field} cannot be read as part of a {model.Name}: {Reason(e, At(document.Root, pointer))}";
+        var mark = new Mark(0, document.LineOf(pointer), 1);
+        return new YamlException(mark, mark, message, e);
     }
+
+    private static string Reason(JsonException e, JsonNode? value)
+    {
+        var expected = ExpectedType().Match(e.InnerException?.Message ?? e.Message);
+        if (!expected.Success)
+            return e.Message.Split(" Path: ")[0];
+        var type = expected.Groups[1].Value.TrimEnd('.');
+        var wanted = type switch
+        {
+            "System.String" or "String" or "string" => "a string",
+            "System.Boolean" or "Boolean" => "true or false",
+            "System.Int32" or "System.Int64" or "Int32" or "Int64" or "Number" => "a whole number",
+            "System.Double" or "Double" => "a number",
+            _ when type.Contains("List", StringComparison.Ordinal) => "a list",
+            _ => "a mapping",
+        };
+        var got = value?.GetValueKind() switch
+        {
+            JsonValueKind.Object => "a mapping",
+            JsonValueKind.Array => "a list",
+            JsonValueKind.String => $"the string '{value}'",
+            JsonValueKind.True or JsonValueKind.False => $"the boolean {value.ToJsonString()}",
+            JsonValueKind.Number => $"the number {value.ToJsonString()}",
+            _ => "null",
+        };
+        return $"expected {wanted}, got {got}";
+    }
+
+    private static JsonNode? At(JsonNode? node, string pointer)
+    {
+        foreach (var part in pointer.Split('/').Skip(1).Select(p => p.Replace("~1", "/").Replace("~0", "~")))
+            node = node is JsonArray array && int.TryParse(part, out var index) && index < array.Count ? array[index] : node is JsonObject map ? map[part] : null;
+        return node;
+    }
+
+    /// <summary>System.Text.Json's <c>$.spec.templates[0]['a.b']</c> as a JSON pointer.</summary>
+    private static string PointerOf(string? path)
+    {
+        var pointer = new StringBuilder();
+        foreach (Match part in PathPart().Matches(path ?? "$"))
+            pointer.Append('/').Append(YamlReader.EscapePointer(part.Groups["name"].Success ? part.Groups["name"].Value
+                : part.Groups["quoted"].Success ? part.Groups["quoted"].Value : part.Groups["index"].Value));
+        return pointer.ToString();
+    }
+
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:[^']|'')*)'\]|\[(?<index>[0-9]+)\]")]
+    private static partial Regex PathPart();
+
+    [GeneratedRegex(@"(?:could not be converted to |as an? )([A-Za-z0-9_.`]+)")]
+    private static partial Regex ExpectedType();
+
+    [GeneratedRegex(@"The JSON property '(.*)' could not be mapped to any \.NET member contained in type '(?:[A-Za-z0-9_.]+\.)?([A-Za-z0-9_]+)'")]
+    private static partial Regex UnmappedMember();
 
     private static void Emit(IEmitter emitter, JsonNode? node)
     {
@@ -150,84 +227,4 @@ public static partial class ArgoYaml
         |<<|=)$
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex NonString();
-
-    private static JsonNode? ToJson(YamlNode node, string pointer, Dictionary<string, int> lines)
-    {
-        lines.TryAdd(pointer, (int)node.Start.Line);
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (keyNode, valueNode) in map.Children)
-                {
-                    if (keyNode is not YamlScalarNode { Value: { } key })
-                        throw new YamlException(keyNode.Start, keyNode.End, "only scalar mapping keys are supported");
-                    if (obj.ContainsKey(key))
-                        throw new YamlException(keyNode.Start, keyNode.End, $"duplicate key '{key}'");
-                    var child = pointer + "/" + EscapePointer(key);
-                    lines.TryAdd(child, (int)keyNode.Start.Line); // a field is reported at its key
-                    obj[key] = ToJson(valueNode, child, lines);
-                }
-                return obj;
-            case YamlSequenceNode list:
-                var array = new JsonArray();
-                var index = 0;
-                foreach (var item in list.Children)
-                    array.Add(ToJson(item, pointer + "/" + index++, lines));
-                return array;
-            case YamlScalarNode scalar:
-                return ScalarToJson(scalar);
-            default:
-                throw new YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}");
-        }
-    }
-
-    private static JsonNode? ScalarToJson(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain || !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str")
-            return JsonValue.Create(text);
-        switch (text)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE" or "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE" or "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF":
-                return JsonValue.Create(false);
-        }
-        if (YamlNumber().IsMatch(text))
-        {
-            var unsigned = text.TrimStart('+');
-            if (JsonNumber().IsMatch(unsigned))
-                return JsonNode.Parse(unsigned); // keeps the exact digits
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-                return JsonValue.Create(value);
-        }
-        return JsonValue.Create(text);
-    }
-
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex YamlNumber();
-
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")]
-    private static partial Regex JsonNumber();
-
-    private static string EscapePointer(string key) => key.Replace("~", "~0").Replace("/", "~1");
-}
-
-/// <summary>One YAML document read as JSON, with the 1-based line of every JSON pointer in it.</summary>
-public sealed record YamlJsonDocument(JsonNode? Root, IReadOnlyDictionary<string, int> Lines)
-{
-    /// <summary>The line of the pointer, or of its nearest ancestor that has one.</summary>
-    public int LineOf(string pointer)
-    {
-        for (var p = pointer; ; p = p[..p.LastIndexOf('/')])
-        {
-            if (Lines.TryGetValue(p, out var line))
-                return line;
-            if (p.Length == 0)
-                return 1;
-        }
-    }
 }

@@ -29,15 +29,19 @@ public static partial class ChartLinter
             image: registry.k8s.io/pause:3.10
         """;
 
-    public static List<Finding> Lint(string chartDirectory, string releaseName = ManifestRenderer.DefaultReleaseName)
+    /// <summary>Findings for every supported Argo version (the chart must work on all of them).</summary>
+    public static List<Finding> Lint(string chartDirectory, string releaseName = ManifestRenderer.DefaultReleaseName) =>
+        [.. Check(chartDirectory, ArgoVersionRequirement.All, releaseName).Findings];
+
+    public static LintReport Check(string chartDirectory, ArgoVersionRequirement versions, string releaseName = ManifestRenderer.DefaultReleaseName)
     {
         var findings = new List<Finding>();
         var rendered = Render(chartDirectory, releaseName, findings);
-        foreach (var (file, text, lineOf) in rendered)
-            findings.AddRange(ManifestLinter.Lint(file, text, lineOf).Where(f => f.Severity == Severity.Error || !f.Message.StartsWith("no Argo", StringComparison.Ordinal)));
-        if (!rendered.Any(r => r.Text.Contains("kind: WorkflowTemplate", StringComparison.Ordinal)))
+        var reports = rendered.Select(r => ManifestLinter.Check(r.File, r.Text, versions, r.LineOf)).ToList();
+        if (findings.Count == 0 && !rendered.Any(r => r.Text.Contains("kind: WorkflowTemplate", StringComparison.Ordinal)))
             findings.Add(new Finding("templates", 1, Severity.Error, "the chart renders no WorkflowTemplate"));
-        return findings;
+        reports.Add(new LintReport(findings, 0, [], []));
+        return LintReport.Combine(reports);
     }
 
     /// <summary>The chart's templates rendered with its values.yaml: (file, YAML, rendered line → template line).</summary>
@@ -68,7 +72,8 @@ public static partial class ChartLinter
         }
         catch (ChartValuesException e)
         {
-            findings.Add(new Finding("values.yaml", 1, Severity.Error, e.Message));
+            var valuesFile = Path.Combine(chartDirectory, "values.yaml");
+            findings.Add(new Finding("values.yaml", File.Exists(valuesFile) ? LineOfKeyIn(e.Message, File.ReadAllText(valuesFile)) : 1, Severity.Error, e.Message));
             return result;
         }
 
@@ -93,6 +98,29 @@ public static partial class ChartLinter
         }
         return result;
     }
+
+    /// <summary>The line of the longest dotted key named in <paramref name="message"/> that the values YAML sets, else 1.</summary>
+    internal static int LineOfKeyIn(string message, string valuesYaml)
+    {
+        YamlJsonDocument document;
+        try
+        {
+            document = ArgoYaml.LoadAll(valuesYaml).FirstOrDefault() ?? new YamlJsonDocument(null, new Dictionary<string, int>());
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            return (int)e.Start.Line;
+        }
+        return DottedKey().Matches(message).Select(m => m.Value.TrimEnd('.'))
+            .Select(key => "/" + key.Replace("~", "~0").Replace("/", "~1").Replace('.', '/'))
+            .Where(document.Lines.ContainsKey)
+            .OrderByDescending(pointer => pointer.Length)
+            .Select(pointer => document.Lines[pointer])
+            .FirstOrDefault(1);
+    }
+
+    [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")]
+    private static partial Regex DottedKey();
 
     private sealed record HelmContext(JsonObject Values, string ChartName, string ChartVersion, string AppVersion, string ReleaseName);
 

@@ -4,13 +4,29 @@ using YamlDotNet.Core;
 
 namespace KataArgo.Lint;
 
-/// <summary>Lints YAML manifests: Argo objects against both schemas and the reference checks; other kinds pass through.</summary>
+/// <summary>
+/// Lints YAML (or JSON) manifests: every Workflow, WorkflowTemplate, ClusterWorkflowTemplate and
+/// CronWorkflow against the schema of each supported Argo version and the reference checks; other
+/// kinds are counted and left alone.
+/// </summary>
 public static class ManifestLinter
 {
+    public const string NoArgoObject = "no Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow found";
+
     private static readonly HashSet<string> ArgoKinds = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
 
-    /// <param name="lineOf">Maps a line of <paramref name="yaml"/> to the line reported (for rendered templates).</param>
+    /// <summary>Findings for every supported version, plus a warning when there is no Argo object.</summary>
     public static List<Finding> Lint(string file, string yaml, Func<int, int>? lineOf = null)
+    {
+        var report = Check(file, yaml, ArgoVersionRequirement.All, lineOf);
+        var findings = report.Findings.ToList();
+        if (report.ArgoObjects == 0 && report.Errors == 0)
+            findings.Add(new Finding(file, 1, Severity.Warning, NoArgoObject));
+        return findings;
+    }
+
+    /// <param name="lineOf">Maps a line of <paramref name="yaml"/> to the line reported (for rendered templates).</param>
+    public static LintReport Check(string file, string yaml, ArgoVersionRequirement versions, Func<int, int>? lineOf = null)
     {
         var findings = new List<Finding>();
         IReadOnlyList<YamlJsonDocument> documents;
@@ -21,37 +37,52 @@ public static class ManifestLinter
         catch (YamlException e)
         {
             findings.Add(new Finding(file, Map((int)e.Start.Line), Severity.Error, $"not valid YAML: {e.Message}"));
-            return findings;
+            return new LintReport(findings, 0, [], []);
         }
         var argoObjects = 0;
+        var otherKinds = new List<string>();
+        IEnumerable<ArgoSchema> validFor = ArgoSchema.All;
         foreach (var document in documents)
         {
-            if (document.Root is not JsonObject root || root["apiVersion"]?.ToString()?.StartsWith("argoproj.io/", StringComparison.Ordinal) != true)
+            if (document.Root is not JsonObject root || root["apiVersion"]?.ToString()?.StartsWith("argoproj.io/", StringComparison.Ordinal) != true
+                || !ArgoKinds.Contains(root["kind"]?.ToString() ?? ""))
+            {
+                otherKinds.Add(document.Root is JsonObject other && other["kind"]?.ToString() is { Length: > 0 } kind ? kind : "a document without kind");
                 continue;
-            if (!ArgoKinds.Contains(root["kind"]?.ToString() ?? ""))
-                continue;
+            }
             argoObjects++;
-            LintObject(root, (pointer, severity, message) =>
-                findings.Add(new Finding(file, Map(document.LineOf(pointer)), severity, message)));
+            validFor = validFor.Intersect(LintObject(root, versions, (pointer, severity, message) =>
+                findings.Add(new Finding(file, Map(document.LineOf(pointer)), severity, message))));
         }
-        if (argoObjects == 0)
-            findings.Add(new Finding(file, 1, Severity.Warning, "no Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow found"));
-        return findings.Distinct().ToList();
+        return new LintReport([.. Finding.Sorted(findings)], argoObjects, [.. otherKinds.Distinct()], argoObjects > 0 ? [.. validFor] : []);
 
         int Map(int line) => lineOf?.Invoke(line) ?? line;
     }
 
-    /// <summary>Schema findings are merged when both versions agree, so each problem is reported once.</summary>
-    public static void LintObject(JsonObject root, Action<string, Severity, string> report)
+    /// <summary>
+    /// Lints one Argo object; returns the versions it is valid for. A problem every version shares
+    /// is reported once, naming the versions; a problem of a version not required is a warning
+    /// (when any version will do and another accepts the object) or is not reported.
+    /// </summary>
+    public static IReadOnlyList<ArgoSchema> LintObject(JsonObject root, ArgoVersionRequirement versions, Action<string, Severity, string> report)
     {
-        var bySchema = ArgoSchema.All()
-            .SelectMany(schema => schema.Validate(root).Select(f => (f.Pointer, f.Message, schema.Version)))
-            .GroupBy(f => (f.Pointer, Message: f.Message[..f.Message.LastIndexOf(" (Argo ", StringComparison.Ordinal)]));
-        foreach (var group in bySchema)
+        var references = new List<(string Pointer, Severity Severity, string Message)>();
+        ReferenceChecker.Check(root, (pointer, severity, message) => references.Add((pointer, severity, message)));
+        var bySchema = ArgoSchema.All.ToDictionary(schema => schema, schema => schema.Validate(root));
+        var referenceErrors = references.Any(r => r.Severity == Severity.Error);
+        var valid = ArgoSchema.All.Where(s => bySchema[s].Count == 0 && !referenceErrors).ToList();
+        var clean = ArgoSchema.All.Where(s => bySchema[s].Count == 0).ToList();
+        foreach (var group in bySchema.SelectMany(p => p.Value.Select(v => (v.Pointer, v.Message, Schema: p.Key))).GroupBy(f => (f.Pointer, f.Message)))
         {
-            var versions = string.Join(" and ", group.Select(f => f.Version));
-            report(group.Key.Pointer, Severity.Error, $"{group.Key.Message} (Argo {versions} schema)");
+            var schemas = group.Select(g => g.Schema).ToList();
+            var message = $"{group.Key.Message} (Argo {string.Join(" and ", schemas)} schema)";
+            if (schemas.Any(versions.Versions.Contains) && !(versions.AnyOne && clean.Count > 0))
+                report(group.Key.Pointer, Severity.Error, message);
+            else if (versions.AnyOne)
+                report(group.Key.Pointer, Severity.Warning, message);
         }
-        ReferenceChecker.Check(root, report);
+        foreach (var (pointer, severity, message) in references)
+            report(pointer, severity, message);
+        return valid;
     }
 }

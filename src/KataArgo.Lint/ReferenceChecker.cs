@@ -5,44 +5,39 @@ namespace KataArgo.Lint;
 
 /// <summary>
 /// Checks a schema cannot do, on a Workflow, WorkflowTemplate, ClusterWorkflowTemplate or
-/// CronWorkflow: every template reference, onExit and entrypoint exists; every variable
-/// (<c>{{inputs.parameters.X}}</c>, <c>{{workflow.parameters.X}}</c>, <c>{{steps.S.outputs.parameters.P}}</c>,
-/// <c>{{tasks...}}</c>, <c>{{item}}</c>) resolves where it is used; arguments match the called
-/// template's inputs; <c>when</c> parses; and recursive template calls are reported.
+/// CronWorkflow: every template reference, onExit and entrypoint exists; every <c>{{...}}</c>
+/// variable resolves where it is used (<see cref="VariableResolver"/>); arguments match the called
+/// template's inputs; <c>when</c> parses as Argo evaluates it; recursive template calls are reported.
 /// </summary>
 public sealed partial class ReferenceChecker
 {
-    private static readonly HashSet<string> WorkflowVariables =
-    [
-        "workflow.name", "workflow.namespace", "workflow.uid", "workflow.status", "workflow.failures",
-        "workflow.serviceAccountName", "workflow.mainEntrypoint", "workflow.priority", "workflow.duration",
-        "workflow.scheduledTime", "workflow.parameters", "workflow.creationTimestamp", "workflow.labels",
-        "workflow.annotations", "workflow.outputs.parameters",
-    ];
-
     private readonly JsonObject _document;
     private readonly Action<string, Severity, string> _report;
     private readonly Dictionary<string, TemplateInfo> _templates = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _globalParameters = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _globalOutputs = new(StringComparer.Ordinal);
+    private readonly VariableResolver _variables;
     private string _spec = "/spec";
 
     private ReferenceChecker(JsonObject document, Action<string, Severity, string> report)
     {
         _document = document;
         _report = report;
+        _variables = new VariableResolver(document["kind"]?.ToString() is "WorkflowTemplate" or "ClusterWorkflowTemplate");
     }
 
     /// <param name="report">Receives (JSON pointer, severity, message) for each problem.</param>
     public static void Check(JsonObject document, Action<string, Severity, string> report) =>
         new ReferenceChecker(document, report).Run();
 
-    private sealed record TemplateInfo(string Name, string Pointer, JsonObject Node)
+    internal sealed record TemplateInfo(string Name, string Pointer, JsonObject Node)
     {
         public HashSet<string> Inputs { get; } = new(StringComparer.Ordinal);
         public HashSet<string> RequiredInputs { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> InputArtifacts { get; } = new(StringComparer.Ordinal);
         public HashSet<string> Outputs { get; } = new(StringComparer.Ordinal);
-        public bool HasResult => Node.ContainsKey("script") || Node.ContainsKey("container") || Node.ContainsKey("containerSet");
+
+        public bool HasResult => ArgoVariables.ResultTemplateTypes.Any(Node.ContainsKey)
+            || Items(Node["containerSet"]?["containers"]).Any(c => c["name"]?.ToString() == "main");
+
         public List<string> Callees { get; } = [];
     }
 
@@ -56,10 +51,7 @@ public sealed partial class ReferenceChecker
         }
         if (spec is null)
             return;
-
-        foreach (var parameter in Items(spec["arguments"]?["parameters"]))
-            if (parameter["name"]?.ToString() is { } name)
-                _globalParameters.Add(name);
+        _variables.Collect(spec);
 
         var templates = spec["templates"] as JsonArray ?? [];
         for (var i = 0; i < templates.Count; i++)
@@ -77,13 +69,12 @@ public sealed partial class ReferenceChecker
                 if (input["value"] is null && input["default"] is null && input["valueFrom"] is null)
                     info.RequiredInputs.Add(inputName);
             }
+            foreach (var artifact in Items(node["inputs"]?["artifacts"]))
+                if (artifact["name"]?.ToString() is { } artifactName)
+                    info.InputArtifacts.Add(artifactName);
             foreach (var output in Items(node["outputs"]?["parameters"]))
-            {
                 if (output["name"]?.ToString() is { } outputName)
                     info.Outputs.Add(outputName);
-                if (output["globalName"]?.ToString() is { } global)
-                    _globalOutputs.Add(global);
-            }
         }
 
         if (templates.Count > 0)
@@ -93,7 +84,9 @@ public sealed partial class ReferenceChecker
             if (spec["onExit"]?.ToString() is { } onExit)
                 RequireTemplate(onExit, $"{_spec}/onExit", "onExit");
         }
-        CheckVariables(spec, _spec, scope: null, excluded: "templates");
+        foreach (var (key, value) in spec)
+            if (key != "templates")
+                CheckVariables(value, $"{_spec}/{key}", new Scope(null) { InMetrics = key == "metrics" });
         foreach (var template in _templates.Values)
             CheckTemplate(template);
         ReportCycles();
@@ -101,6 +94,7 @@ public sealed partial class ReferenceChecker
 
     private void CheckTemplate(TemplateInfo template)
     {
+        var outside = new Scope(template);
         if (template.Node["steps"] is JsonArray groups)
         {
             var earlier = new Dictionary<string, TemplateInfo?>(StringComparer.Ordinal);
@@ -115,15 +109,16 @@ public sealed partial class ReferenceChecker
                     var pointer = $"{template.Pointer}/steps/{g}/{s}";
                     var callee = CheckCall(template, step, pointer, "step");
                     var name = step["name"]?.ToString() ?? "";
-                    CheckVariables(step, pointer, new Scope(template, earlier, null, Looped(step)), excluded: null);
-                    if (step["when"]?.ToString() is { } when && WhenExpression.Check(when) is { } whenError)
-                        _report(pointer + "/when", Severity.Error, $"when '{when}': {whenError}");
+                    CheckStepOrTask(step, pointer, new Scope(template) { Steps = earlier, Looped = Looped(step) },
+                        new Dictionary<string, TemplateInfo?>(earlier) { [name] = callee });
                     current[name] = callee;
                 }
                 foreach (var (name, callee) in current)
                     earlier[name] = callee;
             }
-            CheckVariables(template.Node, template.Pointer, new Scope(template, null, null, false), excluded: "steps");
+            // The template's own outputs are read once every step has run.
+            CheckVariables(template.Node["outputs"], template.Pointer + "/outputs", outside with { Steps = earlier });
+            CheckRest(template, outside, "steps");
         }
         else if (template.Node["dag"]?["tasks"] is JsonArray tasks)
         {
@@ -142,14 +137,42 @@ public sealed partial class ReferenceChecker
                 foreach (var dependency in Items(task["dependencies"]).Select(d => d.ToString()))
                     if (!byName.ContainsKey(dependency))
                         _report(pointer + "/dependencies", Severity.Error, $"task depends on '{dependency}', which is not a task of this DAG");
-                CheckVariables(task, pointer, new Scope(template, null, byName, Looped(task)), excluded: null);
+                CheckStepOrTask(task, pointer, new Scope(template) { Tasks = byName, Looped = Looped(task) }, byName);
             }
-            CheckVariables(template.Node, template.Pointer, new Scope(template, null, null, false), excluded: "dag");
+            CheckVariables(template.Node["outputs"], template.Pointer + "/outputs", outside with { Tasks = byName });
+            CheckVariables(template.Node["dag"]?["target"], template.Pointer + "/dag/target", outside);
+            CheckRest(template, outside, "dag");
         }
         else
         {
-            CheckVariables(template.Node, template.Pointer, new Scope(template, null, null, false), excluded: null);
+            CheckRest(template, outside, null);
         }
+    }
+
+    /// <summary>The template's fields other than its steps or DAG and its outputs; metrics in their own scope.</summary>
+    private void CheckRest(TemplateInfo template, Scope scope, string? body)
+    {
+        foreach (var (key, value) in template.Node)
+        {
+            if (key == body || body is not null && key == "outputs")
+                continue;
+            CheckVariables(value, $"{template.Pointer}/{key}", key == "metrics" ? scope with { InMetrics = true } : scope);
+        }
+    }
+
+    /// <summary>A step or task; its hooks may also read the node itself (Argo adds it to their scope).</summary>
+    private void CheckStepOrTask(JsonObject call, string pointer, Scope scope, Dictionary<string, TemplateInfo?> withSelf)
+    {
+        foreach (var (key, value) in call)
+        {
+            var childPointer = $"{pointer}/{key}";
+            if (key == "hooks")
+                CheckVariables(value, childPointer, scope.Steps is not null ? scope with { Steps = withSelf } : scope with { Tasks = withSelf });
+            else
+                CheckVariables(value, childPointer, scope);
+        }
+        if (call["when"]?.ToString() is { } when && WhenExpression.Check(when) is { } whenError)
+            _report(pointer + "/when", Severity.Error, $"when '{when}': {whenError}");
     }
 
     private TemplateInfo? CheckCall(TemplateInfo caller, JsonObject call, string pointer, string what)
@@ -170,7 +193,7 @@ public sealed partial class ReferenceChecker
                 continue;
             passed.Add(argument);
             if (!callee.Inputs.Contains(argument))
-                _report($"{pointer}/arguments/parameters/{a}/name", Severity.Error, $"template '{name}' has no input parameter '{argument}'");
+                _report($"{pointer}/arguments/parameters/{a}/name", Severity.Warning, $"template '{name}' has no input parameter '{argument}'; Argo ignores this argument");
         }
         foreach (var required in callee.RequiredInputs.Where(r => !passed.Contains(r)))
             _report(pointer, Severity.Error, $"{what} '{call["name"]}' does not pass input '{required}' required by template '{name}'");
@@ -188,83 +211,27 @@ public sealed partial class ReferenceChecker
     private static bool Looped(JsonObject call) =>
         call.ContainsKey("withItems") || call.ContainsKey("withParam") || call.ContainsKey("withSequence");
 
-    /// <summary>Where a variable is used: its template, the steps before it, the DAG's tasks, and whether it loops.</summary>
-    private sealed record Scope(TemplateInfo Template, Dictionary<string, TemplateInfo?>? EarlierSteps, Dictionary<string, TemplateInfo?>? Tasks, bool Looped);
-
-    private void CheckVariables(JsonNode? node, string pointer, Scope? scope, string? excluded)
+    private void CheckVariables(JsonNode? node, string pointer, Scope scope)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (key, child) in obj)
-                    if (key != excluded)
-                        CheckVariables(child, pointer + "/" + key.Replace("~", "~0").Replace("/", "~1"), scope, null);
+                    CheckVariables(child, pointer + "/" + key.Replace("~", "~0").Replace("/", "~1"), scope);
                 break;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
-                    CheckVariables(array[i], $"{pointer}/{i}", scope, null);
+                    CheckVariables(array[i], $"{pointer}/{i}", scope);
                 break;
-            case JsonValue value when value.TryGetValue<string>(out var text):
+            case JsonValue value when value.TryGetValue<string>(out var text) && text.Contains("{{", StringComparison.Ordinal):
                 foreach (Match match in Variable().Matches(text))
                 {
                     var variable = match.Groups[1].Value.Trim();
-                    if (!variable.StartsWith('=') && Resolve(variable, scope) is { } error)
-                        _report(pointer, Severity.Error, $"{{{{{variable}}}}}: {error}");
+                    if (!variable.StartsWith('=') && _variables.Resolve(variable, scope) is { } problem)
+                        _report(pointer, problem.Severity, $"{{{{{variable}}}}}: {problem.Message}");
                 }
                 break;
         }
-    }
-
-    /// <summary>Null when the variable resolves in this scope, else why not.</summary>
-    private string? Resolve(string variable, Scope? scope)
-    {
-        var parts = variable.Split('.');
-        switch (parts[0])
-        {
-            case "workflow" when parts.Length >= 3 && parts[1] == "parameters":
-                var parameter = string.Join('.', parts[2..]);
-                return _globalParameters.Contains(parameter) ? null : $"'{parameter}' is not a workflow parameter (spec.arguments.parameters)";
-            case "workflow" when parts.Length >= 4 && parts[1] == "outputs" && parts[2] == "parameters":
-                var global = string.Join('.', parts[3..]);
-                return _globalOutputs.Contains(global) ? null : $"no template exports a global output named '{global}'";
-            case "workflow":
-                return WorkflowVariables.Contains(variable) || WorkflowVariables.Contains(string.Join('.', parts.Take(2)))
-                    ? null : "unknown workflow variable";
-            case "inputs" when parts.Length >= 3 && parts[1] == "parameters":
-                if (scope is null)
-                    return "inputs are only defined inside a template";
-                var input = string.Join('.', parts[2..]);
-                return scope.Template.Inputs.Contains(input) ? null : $"template '{scope.Template.Name}' has no input parameter '{input}'";
-            case "inputs" or "outputs" or "pod" or "node" or "retries" or "lastRetry":
-                return scope is null ? $"'{parts[0]}' is only defined inside a template" : null;
-            case "item":
-                return scope is { Looped: true } ? null : "{{item}} is only defined in a step or task with withItems, withParam or withSequence";
-            case "steps" when parts.Length >= 3:
-                if (scope?.EarlierSteps is null)
-                    return "steps.* is only defined in a later step of the same steps template";
-                if (!scope.EarlierSteps.TryGetValue(parts[1], out var step))
-                    return $"no earlier step named '{parts[1]}' in template '{scope.Template.Name}'";
-                return Output(step, parts[2..], $"step '{parts[1]}'");
-            case "tasks" when parts.Length >= 3:
-                if (scope?.Tasks is null)
-                    return "tasks.* is only defined inside a DAG";
-                if (!scope.Tasks.TryGetValue(parts[1], out var task))
-                    return $"no task named '{parts[1]}' in template '{scope.Template.Name}'";
-                return Output(task, parts[2..], $"task '{parts[1]}'");
-            default:
-                return "unknown variable";
-        }
-    }
-
-    private static string? Output(TemplateInfo? callee, string[] rest, string what)
-    {
-        if (callee is null || rest[0] is not "outputs")
-            return null;
-        if (rest is ["outputs", "parameters", var name])
-            return callee.Outputs.Contains(name) ? null : $"{what} (template '{callee.Name}') has no output parameter '{name}'";
-        if (rest is ["outputs", "result"])
-            return callee.HasResult ? null : $"{what} (template '{callee.Name}') has no result: only script and container templates do";
-        return null;
     }
 
     private void ReportCycles()
@@ -294,8 +261,17 @@ public sealed partial class ReferenceChecker
         }
     }
 
-    private static IEnumerable<JsonNode> Items(JsonNode? node) => (node as JsonArray ?? []).OfType<JsonNode>();
+    internal static IEnumerable<JsonNode> Items(JsonNode? node) => (node as JsonArray ?? []).OfType<JsonNode>();
 
     [GeneratedRegex(@"\{\{(.*?)\}\}")]
     private static partial Regex Variable();
+}
+
+/// <summary>Where a variable is used: its template (null at workflow level), the steps before it, the DAG's tasks, whether it loops, whether in metrics.</summary>
+internal sealed record Scope(ReferenceChecker.TemplateInfo? Template)
+{
+    public Dictionary<string, ReferenceChecker.TemplateInfo?>? Steps { get; init; }
+    public Dictionary<string, ReferenceChecker.TemplateInfo?>? Tasks { get; init; }
+    public bool Looped { get; init; }
+    public bool InMetrics { get; init; }
 }

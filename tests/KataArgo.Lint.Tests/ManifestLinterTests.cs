@@ -66,10 +66,17 @@ public class ManifestLinterTests
     [InlineData("  onExit: exit\n", "  onExit: exit\n  synchronization:\n    mutex:\n      name: one\n", "sample.yaml:9: unknown field 'spec.synchronization.mutex': the schema does not declare it and Argo would drop it (Argo v4.1.2 schema)")]
     [InlineData("  onExit: exit\n", "  onExit: exit\n  podResources: {}\n", "sample.yaml:8: unknown field 'spec.podResources': the schema does not declare it and Argo would drop it (Argo v3.7.18 schema)")]
     [InlineData("  onExit: exit\n", "  onExit: exit\n  parallelism: one\n", "sample.yaml:8: 'spec.parallelism' must be an integer (Argo v4.1.2 and v3.7.18 schema)")]
-    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    retryStrategy:\n      limit: 3\n    outputs:", "sample.yaml:33: 'spec.templates[1].retryStrategy.limit' must be a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    retryStrategy:\n      limit: 2.5\n    outputs:", "sample.yaml:33: 'spec.templates[1].retryStrategy.limit' must be a whole number or a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    retryStrategy:\n      limit: [3]\n    outputs:", "sample.yaml:33: 'spec.templates[1].retryStrategy.limit' must be a whole number or a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    activeDeadlineSeconds: 1.5\n    outputs:", "sample.yaml:32: 'spec.templates[1].activeDeadlineSeconds' must be a whole number or a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      value: \"1\"", "      value: {a: 1}", "sample.yaml:11: 'spec.arguments.parameters[0].value' must be a string, number or boolean (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      image: alpine:3.20\n      command: [sh]", "      image: 3.20\n      command: [sh]", "sample.yaml:39: 'spec.templates[1].script.image' must be a string (Argo v4.1.2 and v3.7.18 schema)")]
     public void Schema_problems_name_the_field_the_line_and_the_argo_versions(string find, string replace, string expected)
     {
-        Assert.Contains(expected, Lint(Valid.Replace(find, replace)));
+        var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Contains(expected, Lint(text));
     }
 
     [Theory]
@@ -79,14 +86,15 @@ public class ManifestLinterTests
     [InlineData("{{steps.produce.outputs.parameters.out}}", "{{steps.produce.outputs.parameters.output}}", "step 'produce' (template 'produce') has no output parameter 'output'")]
     [InlineData("{{steps.produce.outputs.parameters.out}}", "{{steps.consume.outputs.parameters.out}}", "no earlier step named 'consume' in template 'main'")]
     [InlineData("{{inputs.parameters.value}}", "{{inputs.parameters.values}}", "template 'consume' has no input parameter 'values'")]
-    [InlineData("{{workflow.parameters.target}}", "{{workflow.parameters.targets}}", "'targets' is not a workflow parameter")]
-    [InlineData("{{workflow.outputs.parameters.out}}", "{{workflow.outputs.parameters.in}}", "no template exports a global output named 'in'")]
+    [InlineData("{{workflow.parameters.target}}", "{{workflow.parameters.targets}}", "warning: {{workflow.parameters.targets}}: 'targets' is not declared in spec.arguments.parameters; the Workflow that uses this template must supply it")]
+    [InlineData("{{workflow.outputs.parameters.out}}", "{{workflow.outputs.parameters.in}}", "no template exports a global output parameter named 'in' (outputs.parameters[].globalName)")]
     [InlineData("{{workflow.status}}", "{{workflow.state}}", "unknown workflow variable")]
     [InlineData("{{workflow.status}}", "{{item}}", "{{item}} is only defined in a step or task with withItems")]
-    [InlineData("{{workflow.status}}", "{{steps.produce.outputs.result}}", "steps.* is only defined in a later step")]
-    [InlineData("== 1\"", "== one\"", "bare word 'one' is read as an undefined variable")]
+    [InlineData("{{workflow.status}}", "{{steps.produce.outputs.result}}", "steps.* is only defined in a steps template: in a later step, in a step's hooks, or in the template's outputs")]
+    [InlineData("== 1\"", "== prod-eu\"", "'-' needs numbers, but 'prod - eu' has a string (govaluate reads unquoted text as an expression); quote text, e.g. 'prod-eu'")]
+    [InlineData("== 1\"", "== v1.2\"", "bare word 'v1.2' contains a dot, so govaluate reads it as a parameter accessor")]
     [InlineData("== 1\"", "== (1\"", "a '(' is not closed")]
-    [InlineData("          - name: value\n            value: \"{{item}}\"", "          - name: valeu\n            value: \"{{item}}\"", "template 'consume' has no input parameter 'valeu'")]
+    [InlineData("          - name: value\n            value: \"{{item}}\"", "          - name: valeu\n            value: \"{{item}}\"", "warning: template 'consume' has no input parameter 'valeu'; Argo ignores this argument")]
     [InlineData("          - name: value\n            value: \"{{item}}\"", "          - name: other\n            value: \"{{item}}\"", "step 'loop' does not pass input 'value' required by template 'consume'")]
     public void References_a_schema_cannot_check_are_resolved(string find, string replace, string expected)
     {
@@ -94,6 +102,38 @@ public class ManifestLinterTests
         Assert.NotEqual(Valid, text);
 
         Assert.Contains(Lint(text), f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{{input.parameters.value}}", "warning: {{input.parameters.value}}: not an Argo variable; Argo leaves {{input.parameters.value}} as written")]
+    [InlineData("{{status}}", "warning: {{status}}: 'status' is defined only in metrics; elsewhere Argo leaves {{status}} as written")]
+    [InlineData("{{steps.produce.ip}}", "{{steps.produce.ip}}: steps.* is only defined in a steps template")]
+    [InlineData("{{inputs.artifacts.data.path}}", "template 'consume' has no input artifact 'data'")]
+    public void Names_argo_does_not_know_are_reported(string variable, string expected)
+    {
+        var text = Valid.Replace("\"{{workflow.outputs.parameters.out}}\"]", $"\"{variable}\"]");
+        Assert.NotEqual(Valid, text);
+
+        Assert.Contains(Lint(text), f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{{ .metadata.name }}")]
+    [InlineData("{{ range .items }}")]
+    [InlineData("{{=sprig.upper(inputs.parameters.value)}}")]
+    [InlineData("{{ inputs.parameters.value }}")]
+    public void Other_templating_and_expressions_are_left_alone(string text) =>
+        Assert.Empty(Lint(Valid.Replace("\"{{workflow.outputs.parameters.out}}\"]", $"\"{text}\"]")));
+
+    [Theory]
+    [InlineData("    container:\n      image: alpine:3.20\n      args:", "    nodeSelector:\n    tolerations: ~\n    container:\n      image: alpine:3.20\n      args:")]
+    [InlineData("      image: alpine:3.20\n      args:", "      image: alpine:3.20\n      resources: {limits: {cpu: 1, memory: 1.5e9}, requests: {cpu: 0.5}}\n      args:")]
+    public void Nulls_are_absent_fields_and_quantities_take_numbers(string find, string replace)
+    {
+        var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Empty(Lint(text));
     }
 
     [Fact]
