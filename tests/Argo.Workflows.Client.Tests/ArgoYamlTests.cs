@@ -15,7 +15,15 @@ public class ArgoYamlTests
         var model = ArgoYaml.Deserialize<WorkflowTemplate>(yaml);
 
         Assert.Equal(yaml, ArgoYaml.Serialize(model));
-        Assert.Contains("source: |", yaml, StringComparison.Ordinal); // scripts stay readable blocks
+    }
+
+    [Fact]
+    public void Multi_line_strings_stay_readable_blocks()
+    {
+        var yaml = ArgoYaml.Serialize(new Template { Name = "s", Script = new ScriptTemplate { Image = "x:1", Source = "set -e\necho hi\n" } });
+
+        Assert.Contains("source: |\n    set -e\n    echo hi\n", yaml, StringComparison.Ordinal);
+        Assert.Equal("set -e\necho hi\n", ArgoYaml.Deserialize<Template>(yaml).Script!.Source);
     }
 
     [Theory]
