@@ -35,6 +35,10 @@ namespace KataArgo.Benchmarks.Model;
 /// template without input parameters) and annotations <c>workflows.argoproj.io/node-name</c> and
 /// <c>node-id</c>; <c>ARGO_TEMPLATE</c> or args over <c>common.MaxEnvVarLen</c> (128 KiB) move to a
 /// ConfigMap. <c>workflow/util/pod_name.go</c>: v2 pod names.</item>
+/// <item>Argo itself limits no parameter value (<c>workflow/validate/validate.go</c> checks names, up to
+/// 128 characters); a value is bounded by the objects it is stored in: the Workflow, the
+/// WorkflowTaskResult that reports it, a pod's environment or <c>ARGO_TEMPLATE</c>. Only a script's
+/// <c>outputs.result</c> is cut, to its last 256 kB.</item>
 /// </list>
 /// </summary>
 public static class ArgoController

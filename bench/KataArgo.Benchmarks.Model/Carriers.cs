@@ -12,11 +12,14 @@ public enum CarrierKind
 }
 
 /// <summary>
-/// A value that carries fleet node names, where it lives, its largest size in bytes (as that place
-/// counts it) and how many such values the run has, with the limit that applies there.
+/// A value that carries fleet node names: the place it lives (e.g. <c>pod</c>), whose it is (a
+/// template, or a node type and template), its largest size in bytes as that place counts it, how
+/// many such values the run has, and the limit that applies there.
 /// </summary>
-public sealed record Carrier(string Where, string Value, CarrierKind Kind, long Bytes, int Count, SizeLimit Limit, string? Note = null)
+public sealed record Carrier(string Place, string? Owner, string Value, CarrierKind Kind, long Bytes, int Count, SizeLimit Limit, string? Note = null)
 {
+    public string Where => Owner is null ? Place : $"{Place}: {Owner}";
+
     public bool Fits => Bytes <= Limit.Bytes;
 }
 
@@ -31,28 +34,29 @@ public static partial class Carriers
     public static IReadOnlyList<Carrier> Find(RecordedRun run)
     {
         var fleet = new HashSet<string>(run.Run.Fleet, StringComparer.Ordinal);
-        var found = new Dictionary<(string Where, string Value), Carrier>();
+        var found = new Dictionary<(string Place, string? Owner, string Value), Carrier>();
 
-        void Add(string where, string value, string text, long bytes, SizeLimit limit, string? note = null)
+        void Add((string Place, string? Owner) where, string value, string text, long bytes, SizeLimit limit, string? note = null)
         {
             var names = Names(text, fleet);
             if (names == 0)
                 return;
             var kind = names > 1 ? CarrierKind.NodeList : CarrierKind.NodeName;
-            found[(where, value)] = found.TryGetValue((where, value), out var seen)
+            var key = (where.Place, where.Owner, value);
+            found[key] = found.TryGetValue(key, out var seen)
                 ? seen with { Bytes = Math.Max(seen.Bytes, bytes), Count = seen.Count + 1, Kind = seen.Kind == CarrierKind.NodeList ? seen.Kind : kind, Note = note ?? seen.Note }
-                : new Carrier(where, value, kind, bytes, 1, limit, note);
+                : new Carrier(where.Place, where.Owner, value, kind, bytes, 1, limit, note);
         }
 
         var workflow = ArgoController.WorkflowSize;
         foreach (var (name, value) in run.Parameters)
-            Add("Workflow spec.arguments and status.storedWorkflowTemplateSpec", $"parameter {name}", value, InJson(value), workflow, "uncompressed, twice");
+            Add(("Workflow spec.arguments and status.storedWorkflowTemplateSpec", null), $"parameter {name}", value, InJson(value), workflow, "uncompressed, twice");
         foreach (var p in run.GlobalOutputs)
-            Add("Workflow status.outputs (global outputs)", $"parameter {p.Name}", p.Value ?? "", InJson(p.Value ?? ""), workflow, "uncompressed");
+            Add(("Workflow status.outputs (global outputs)", null), $"parameter {p.Name}", p.Value ?? "", InJson(p.Value ?? ""), workflow, "uncompressed");
         foreach (var node in run.Nodes)
         {
-            var where = $"Workflow status.nodes: {node.Type} {node.TemplateName}".TrimEnd();
-            Add("Workflow status.nodes", "node name and displayName (loop item)", node.Name, InJson(node.Name) + InJson(node.DisplayName ?? ""), workflow, "compressed with the nodes");
+            var where = ("Workflow status.nodes", (string?)$"{node.Type} {node.TemplateName}".TrimEnd());
+            Add(("Workflow status.nodes", null), "node name and displayName (loop item)", node.Name, InJson(node.Name) + InJson(node.DisplayName ?? ""), workflow, "compressed with the nodes");
             foreach (var p in node.Inputs?.Parameters ?? [])
                 Add(where, $"inputs.parameters.{p.Name}", p.Value ?? "", InJson(p.Value ?? ""), workflow, "compressed with the nodes");
             foreach (var p in node.Outputs?.Parameters ?? [])
@@ -62,15 +66,19 @@ public static partial class Carriers
         }
         foreach (var pod in run.Pods)
         {
-            var where = $"pod of {pod.TemplateName}";
+            var where = ("pod", (string?)pod.TemplateName);
             foreach (var env in pod.Env)
                 Add(where, $"env {env.Name}", env.Value ?? "", Encoding.UTF8.GetByteCount($"{env.Name}={env.Value}") + 1, ArgoController.EnvironmentString);
             for (var i = 0; i < pod.Args.Count; i++)
                 Add(where, $"args[{i}]", pod.Args[i], Encoding.UTF8.GetByteCount(pod.Args[i]) + 1, ArgoController.EnvironmentString);
             var inline = pod.ArgoTemplateBytes <= ArgoController.ArgoTemplateEnv.Bytes;
-            Add(where, "env ARGO_TEMPLATE (init container)", pod.SubstitutedText, pod.ArgoTemplateBytes,
+            Add(where, "env ARGO_TEMPLATE (init container)", pod.SubstitutedText, pod.ArgoTemplateBytes + (inline ? "ARGO_TEMPLATE=".Length + 1 : 0),
                 inline ? ArgoController.EnvironmentString : ArgoController.ConfigMap,
                 inline ? "inline env var" : "over Argo's 128 KiB: offloaded to a ConfigMap");
+            var spec = pod.Env.Sum(e => Encoding.UTF8.GetByteCount(GoJson.Escape(e.Value ?? ""))) + pod.Args.Sum(a => Encoding.UTF8.GetByteCount(GoJson.Escape(a)))
+                + (inline ? pod.ArgoTemplateBytes : 0);
+            Add(where, "Pod object: env, args and inline ARGO_TEMPLATE (at least)", string.Join("\n", pod.Env.Select(e => e.Value)) + "\n" + pod.SubstitutedText,
+                spec, ArgoController.EtcdObject);
             Add(where, "annotation workflows.argoproj.io/node-name", pod.NodeName, Encoding.UTF8.GetByteCount(pod.NodeName), ArgoController.Annotations);
             if (pod.Outputs?.Parameters is { Count: > 0 } outputs)
             {
@@ -82,7 +90,7 @@ public static partial class Carriers
                     NodeStatusJson.Outputs(writer, pod.Outputs);
                     writer.EndObject();
                 }
-                Add($"WorkflowTaskResult of {pod.TemplateName}", "outputs", text, counter.Length, ArgoController.EtcdObject);
+                Add(("WorkflowTaskResult", pod.TemplateName), "outputs", text, counter.Length, ArgoController.EtcdObject);
             }
         }
         return [.. found.Values.OrderBy(c => c.Kind).ThenBy(c => c.Where, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal)];

@@ -35,10 +35,11 @@ public static class WorkflowObject
     /// <summary>gzip level of klauspost/pgzip's default (flate level 5), Argo's default compressor.</summary>
     public const int GzipLevel = 5;
 
-    public static WorkflowSizes Measure(RecordedRun run)
+    /// <summary>Sizes of the run's Workflow; <paramref name="gzipLevel"/> 6 models <c>GZIP_IMPLEMENTATION=GZip</c> (Go's compress/gzip default).</summary>
+    public static WorkflowSizes Measure(RecordedRun run, int gzipLevel = GzipLevel)
     {
         var skeleton = Skeleton(run);
-        var (nodes, gzip) = NodesJson(run);
+        var (nodes, gzip) = NodesJson(run, gzipLevel);
         var withEmptyNodes = GoJson.Size(skeleton);
         var raw = withEmptyNodes - 2 + nodes;
         var base64 = (gzip + 2) / 3 * 4;
@@ -166,11 +167,11 @@ public static class WorkflowObject
     }
 
     /// <summary>Bytes of <c>status.nodes</c> and of its gzip, streamed (a large fleet's nodes run to hundreds of MB).</summary>
-    private static (long Json, long Gzip) NodesJson(RecordedRun run)
+    private static (long Json, long Gzip) NodesJson(RecordedRun run, int gzipLevel)
     {
         var gzipCount = new CountingStream();
         var jsonCount = new CountingStream();
-        using (var gzip = new GZipStream(gzipCount, new ZLibCompressionOptions { CompressionLevel = GzipLevel }, leaveOpen: true))
+        using (var gzip = new GZipStream(gzipCount, new ZLibCompressionOptions { CompressionLevel = gzipLevel }, leaveOpen: true))
         using (var tee = new BufferedStream(new TeeStream(jsonCount, gzip), 1 << 16))
         using (var writer = new GoJsonWriter(tee))
             NodeStatusJson.WriteNodes(writer, run.Nodes);

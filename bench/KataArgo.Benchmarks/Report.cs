@@ -29,6 +29,7 @@ internal sealed class Report(WorkflowTemplate template, IReadOnlyList<int> fleet
         foreach (var scenario in scenarios)
             SizeTable(scenario, results[scenario]);
         CarrierTable(main);
+        Sensitivity(scenarios[0], main);
         Notes(main);
         return _out.ToString();
     }
@@ -103,30 +104,54 @@ internal sealed class Report(WorkflowTemplate template, IReadOnlyList<int> fleet
     {
         Line($"### Values that carry node names ({Scenario.Sunny(drain: false).Title})");
         Line();
-        Line("Largest value of each kind, in bytes as the place it lives counts them; ✗ = over its limit. " +
-             "\"list\" holds the whole node list, \"name\" one node's name (one per loop item; × is how many per fleet node).");
+        Line("Largest value of each kind, in bytes as the place it lives counts them; ✗ = over its limit, † = over Argo's 128 KiB " +
+             "`ARGO_TEMPLATE` threshold, so Argo moved it into a ConfigMap. \"list\" holds the whole node list; \"name\" one node's " +
+             "name, × as many times per fleet node. Values in `status.nodes` count compressed toward the Workflow's 1 MiB; global " +
+             "outputs and parameters count uncompressed.");
         Line();
-        var sizes = string.Join(" | ", measured.Select(m => $"{m.FleetSize:N0}"));
-        Line($"| value | where | holds | limit | {sizes} |");
+        Line($"| value | where | holds | limit | {string.Join(" | ", measured.Select(m => $"{m.FleetSize:N0}"))} |");
         Line($"|---|---|---|---|{string.Concat(measured.Select(_ => "---:|"))}");
-        var keys = measured.SelectMany(m => m.Carriers).Select(c => (c.Where, c.Value)).Distinct()
-            .OrderBy(k => measured[^1].Carriers.FirstOrDefault(c => (c.Where, c.Value) == k)?.Kind ?? CarrierKind.NodeName)
-            .ThenByDescending(k => measured[^1].Carriers.FirstOrDefault(c => (c.Where, c.Value) == k)?.Bytes ?? 0)
+        // A node list is a row per place; a node name, one row per kind of place (its owners listed).
+        static (string Place, string? Owner, string Value) Row(Carrier c) =>
+            c.Kind == CarrierKind.NodeList ? (c.Place, c.Owner, c.Value) : (c.Place, null, c.Value);
+        var rows = measured.Select(m => m.Carriers.GroupBy(Row).ToDictionary(g => g.Key, g => g.ToList())).ToList();
+        var last = rows[^1];
+        var keys = rows.SelectMany(r => r.Keys).Distinct()
+            .OrderBy(k => last.TryGetValue(k, out var c) && c[0].Kind == CarrierKind.NodeList ? 0 : 1)
+            .ThenByDescending(k => last.TryGetValue(k, out var c) ? c.Max(x => x.Bytes) : 0)
+            .ThenBy(k => k.Value, StringComparer.Ordinal)
             .ToList();
         foreach (var key in keys)
         {
-            var last = measured.Select(m => m.Carriers.FirstOrDefault(c => (c.Where, c.Value) == key)).Last(c => c is not null)!;
-            var holds = last.Kind == CarrierKind.NodeList
+            var all = rows.SelectMany(r => r.GetValueOrDefault(key) ?? []).ToList();
+            var owners = string.Join(", ", all.Select(c => c.Owner).OfType<string>().Distinct());
+            var where = owners.Length == 0 ? key.Place : $"{key.Place}: {owners}";
+            var lastCarriers = rows.Last(r => r.ContainsKey(key))[key];
+            var holds = lastCarriers[0].Kind == CarrierKind.NodeList
                 ? "list"
-                : $"name ×{(double)measured[^1].Carriers.First(c => (c.Where, c.Value) == key).Count / measured[^1].FleetSize:0.##}";
-            var cells = measured.Select(m => m.Carriers.FirstOrDefault(c => (c.Where, c.Value) == key) is { } c
-                ? Bytes(c.Bytes) + (c.Fits ? "" : " ✗") + (c.Note is { } note && note.StartsWith("over", StringComparison.Ordinal) ? " †" : "")
+                : $"name ×{(double)lastCarriers.Sum(c => c.Count) / measured[rows.FindLastIndex(r => r.ContainsKey(key))].FleetSize:0.##}";
+            var limits = string.Join(", then ", all.Select(c => c.Limit).Distinct().Select(l => $"{l.Name}: {Bytes(l.Bytes)}"));
+            var cells = rows.Select(r => r.GetValueOrDefault(key) is { } cs
+                ? Bytes(cs.Max(c => c.Bytes)) + (cs.All(c => c.Fits) ? "" : " ✗") + (cs.Any(c => c.Note?.StartsWith("over", StringComparison.Ordinal) == true) ? " †" : "")
                 : "—");
-            Line($"| `{key.Value}` | {key.Where} | {holds} | {last.Limit.Name}: {Bytes(last.Limit.Bytes)} | {string.Join(" | ", cells)} |");
+            Line($"| `{key.Value}` | {where} | {holds} | {limits} | {string.Join(" | ", cells)} |");
         }
         Line();
-        Line("† over Argo's 128 KiB `ARGO_TEMPLATE` threshold: Argo moves it into a ConfigMap (limit 1 MiB). " +
-             "Values in `status.nodes` count compressed toward the Workflow's 1 MiB; global outputs and parameters count uncompressed.");
+    }
+
+    /// <summary>How much the stored size moves with what the model had to assume.</summary>
+    private void Sensitivity(Scenario scenario, List<Measurement> measured)
+    {
+        var m = measured.LastOrDefault(x => x.FleetSize <= 10_000) ?? measured[0];
+        var firstRun = WorkflowObject.Measure(scenario.Run(template, m.FleetSize, withEstimates: false));
+        var gzip6 = WorkflowObject.Measure(m.Run, gzipLevel: 6);
+        Line($"### Sensitivity at {m.FleetSize:N0} fleet nodes ({scenario.Title})");
+        Line();
+        Line("| assumption | Workflow JSON, nodes compressed | margin under 1 MiB |");
+        Line("|---|---:|---:|");
+        Line($"| as above: a previous run exists (`estimatedDuration` on every entry), gzip level {WorkflowObject.GzipLevel} (Argo's default pgzip) | {Bytes(m.Sizes.Compressed)} | {Margin(m.Sizes.Margin)} |");
+        Line($"| first run of the template: no `estimatedDuration` | {Bytes(firstRun.Compressed)} | {Margin(firstRun.Margin)} |");
+        Line($"| `GZIP_IMPLEMENTATION=GZip` (Go compress/gzip, level 6) | {Bytes(gzip6.Compressed)} | {Margin(gzip6.Margin)} |");
         Line();
     }
 

@@ -16,8 +16,11 @@ internal sealed record Scenario(string Title, IReadOnlyDictionary<string, string
             [P.DrainEnabled.Name] = drain ? "true" : "false",
         });
 
-    public RecordedRun Run(WorkflowTemplate template, int fleetSize) =>
-        WorkflowWalker.Walk(new SunnyRun { Template = template, Fleet = FleetNames.Generate(fleetSize), Parameters = Parameters });
+    public RecordedRun Run(WorkflowTemplate template, int fleetSize, bool withEstimates = true) =>
+        WorkflowWalker.Walk(new SunnyRun
+        {
+            Template = template, Fleet = FleetNames.Generate(fleetSize), Parameters = Parameters, WithEstimates = withEstimates,
+        });
 
     public Measurement Measure(WorkflowTemplate template, int fleetSize)
     {

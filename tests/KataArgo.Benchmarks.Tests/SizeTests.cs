@@ -71,6 +71,8 @@ public class SizeTests
         var env = Assert.Single(carriers, c => c.Value == "env PLANNED");
         Assert.Equal((CarrierKind.NodeList, "PLANNED=".Length + list.Length + 1), (env.Kind, env.Bytes));
         Assert.Equal(ArgoController.EnvironmentString, env.Limit);
+        var pod = Assert.Single(carriers, c => c.Where == "pod: finisher" && c.Value.StartsWith("Pod object", StringComparison.Ordinal));
+        Assert.True(pod.Bytes > list.Length && pod.Limit == ArgoController.EtcdObject);
         Assert.Contains(carriers, c => c.Where == "Workflow status.nodes: Pod lister" && c.Value == "outputs.parameters.nodes" && c.Kind == CarrierKind.NodeList);
         Assert.Contains(carriers, c => c.Where == "Workflow status.nodes: Pod finisher" && c.Value == "inputs.parameters.nodes");
         var perItem = Assert.Single(carriers, c => c.Where == "Workflow status.nodes: Pod work" && c.Value == "inputs.parameters.node");
