@@ -72,8 +72,8 @@ public static partial class Carriers
             for (var i = 0; i < pod.Args.Count; i++)
                 Add(where, $"args[{i}]", pod.Args[i], Encoding.UTF8.GetByteCount(pod.Args[i]) + 1, ArgoController.EnvironmentString);
             var inline = pod.ArgoTemplateBytes <= ArgoController.ArgoTemplateEnv.Bytes;
-            Add(where, "env ARGO_TEMPLATE (init container)", pod.SubstitutedText, pod.ArgoTemplateBytes + (inline ? "ARGO_TEMPLATE=".Length + 1 : 0),
-                inline ? ArgoController.EnvironmentString : ArgoController.ConfigMap,
+            // Argo moves it into a ConfigMap before it reaches the env var limit, so the ConfigMap's is the one that bites.
+            Add(where, "env ARGO_TEMPLATE (init container)", pod.SubstitutedText, pod.ArgoTemplateBytes, ArgoController.ConfigMap,
                 inline ? "inline env var" : "over Argo's 128 KiB: offloaded to a ConfigMap");
             var spec = pod.Env.Sum(e => Encoding.UTF8.GetByteCount(GoJson.Escape(e.Value ?? ""))) + pod.Args.Sum(a => Encoding.UTF8.GetByteCount(GoJson.Escape(a)))
                 + (inline ? pod.ArgoTemplateBytes : 0);

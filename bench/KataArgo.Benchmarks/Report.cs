@@ -70,7 +70,7 @@ internal sealed class Report(WorkflowTemplate template, IReadOnlyList<int> fleet
         if (a.FleetSize == b.FleetSize)
             return "n/a (one fleet size)";
         var perNode = (double)(b.Sizes.Compressed - a.Sizes.Compressed) / (b.FleetSize - a.FleetSize);
-        return $"{perNode:0.#} bytes (raw {(double)(b.Sizes.Raw - a.Sizes.Raw) / (b.FleetSize - a.FleetSize):N0} bytes)";
+        return string.Create(CultureInfo.InvariantCulture, $"{perNode:N0} bytes (raw {(double)(b.Sizes.Raw - a.Sizes.Raw) / (b.FleetSize - a.FleetSize):N0} bytes)");
     }
 
     private string Largest(Scenario scenario, List<Measurement> measured)
@@ -109,8 +109,8 @@ internal sealed class Report(WorkflowTemplate template, IReadOnlyList<int> fleet
              "name, × as many times per fleet node. Values in `status.nodes` count compressed toward the Workflow's 1 MiB; global " +
              "outputs and parameters count uncompressed.");
         Line();
-        Line($"| value | where | holds | limit | {string.Join(" | ", measured.Select(m => $"{m.FleetSize:N0}"))} |");
-        Line($"|---|---|---|---|{string.Concat(measured.Select(_ => "---:|"))}");
+        Line($"| value | where | holds | limit | {string.Join(" | ", measured.Select(m => $"{m.FleetSize:N0}"))} | alone over its limit at |");
+        Line($"|---|---|---|---|{string.Concat(measured.Select(_ => "---:|"))}---:|");
         // A node list is a row per place; a node name, one row per kind of place (its owners listed).
         static (string Place, string? Owner, string Value) Row(Carrier c) =>
             c.Kind == CarrierKind.NodeList ? (c.Place, c.Owner, c.Value) : (c.Place, null, c.Value);
@@ -134,9 +134,25 @@ internal sealed class Report(WorkflowTemplate template, IReadOnlyList<int> fleet
             var cells = rows.Select(r => r.GetValueOrDefault(key) is { } cs
                 ? Bytes(cs.Max(c => c.Bytes)) + (cs.All(c => c.Fits) ? "" : " ✗") + (cs.Any(c => c.Note?.StartsWith("over", StringComparison.Ordinal) == true) ? " †" : "")
                 : "—");
-            Line($"| `{key.Value}` | {where} | {holds} | {limits} | {string.Join(" | ", cells)} |");
+            Line($"| `{key.Value}` | {where} | {holds} | {limits} | {string.Join(" | ", cells)} | {Crossing(measured, rows, key)} |");
         }
         Line();
+    }
+
+    /// <summary>The fleet size at which a growing value alone passes its limit, by linear extrapolation of the last two sizes.</summary>
+    private static string Crossing(List<Measurement> measured, List<Dictionary<(string, string?, string), List<Carrier>>> rows,
+        (string, string?, string) key)
+    {
+        var points = rows.Select((r, i) => (measured[i].FleetSize, Carriers: r.GetValueOrDefault(key))).Where(p => p.Carriers is not null).ToList();
+        if (points.Count < 2 || points[^1].Carriers![0].Kind != CarrierKind.NodeList)
+            return "—";
+        var (n1, s1) = (points[^2].FleetSize, points[^2].Carriers!.Max(c => c.Bytes));
+        var (n2, s2) = (points[^1].FleetSize, points[^1].Carriers!.Max(c => c.Bytes));
+        var limit = points[^1].Carriers!.Select(c => c.Limit.Bytes).Max();
+        if (s2 <= s1)
+            return "—";
+        var at = n1 + (limit - s1) * (double)(n2 - n1) / (s2 - s1);
+        return at <= 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"≈ {Math.Round(at / 100) * 100:N0}");
     }
 
     /// <summary>How much the stored size moves with what the model had to assume.</summary>
