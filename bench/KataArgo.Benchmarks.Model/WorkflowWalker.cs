@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
 
 namespace KataArgo.Benchmarks.Model;
@@ -18,7 +16,7 @@ public static class WorkflowWalker
     public static RecordedRun Walk(SunnyRun run) => new Walker(run).Run();
 }
 
-internal sealed class Walker
+internal sealed partial class Walker
 {
     private readonly SunnyRun _run;
     private readonly WorkflowSpec _spec;
@@ -213,59 +211,6 @@ internal sealed class Walker
         _clock.Now = end;
     }
 
-    private NodeStatus ExecutePod(string nodeName, Template template, List<Parameter> inputs, Frame frame, NodeFlag? flag,
-        string? stepName, int? retries)
-    {
-        var node = NewNode(nodeName, "Pod", template.Name, frame, flag, inputs);
-        node.TaskResultSynced = true;
-        var podName = NodeNames.PodName(_run.WorkflowName, nodeName, template.Name!);
-        var local = new Dictionary<string, string> { ["pod.name"] = podName, ["node.name"] = nodeName };
-        if (retries is { } attempt)
-            local["retries"] = attempt.ToString(CultureInfo.InvariantCulture);
-        var lookup = Lookup.Chain(Lookup.Values(local), Lookup.Inputs(inputs), Global);
-        if (!_podTemplates.TryGetValue(template.Name!, out var pod))
-            _podTemplates[template.Name!] = pod = new PodTemplate(template);
-        var (values, argoTemplateBytes, inserted) = pod.Substitute(lookup);
-        var env = pod.Env.Select(e => new EnvVar { Name = e.Name, Value = values.GetValueOrDefault(e.Path, e.Value) }).ToList();
-        var args = pod.Args.Select(a => values.GetValueOrDefault(a.Path, a.Value)).ToList();
-        if (pod.IsScript)
-            args.Add("/argo/staging/script");
-
-        var (scheduling, init, run) = _clock.PodRun();
-        var finished = _clock.Now.AddSeconds(scheduling + init + run + 1);
-        var outputs = (template.Outputs?.Parameters ?? []).Select(p =>
-        {
-            var output = CloneParameter(p);
-            output.Value = SampleFor(_roles.OfOutput(template.Name!, p.Name)) ?? _run.SampleValue;
-            return output;
-        }).ToList();
-        var resultReferenced = stepName is not null && frame.BoundaryTemplate is { } boundary
-            && TemplateText(boundary).Contains($"steps.{stepName}.outputs.result", StringComparison.Ordinal);
-        node.Outputs = new Outputs
-        {
-            Parameters = outputs.Count > 0 ? outputs : null,
-            Result = resultReferenced ? _run.SampleValue : null,
-            ExitCode = "0",
-        };
-        ExportGlobals(outputs);
-        node.HostNodeName = _clock.Host();
-        node.Progress = "1/1";
-        node.ResourcesDuration = PodResources.Duration(pod.Main?["resources"] as JsonObject, init, run);
-        _clock.Now = finished;
-        Finish(node, finished);
-        _clock.Reconcile();
-        _pods.Add(new RecordedPod(node.Id, nodeName, podName, template.Name!, env, args, argoTemplateBytes, inserted, node.Outputs, frame.InLoop));
-        return node;
-    }
-
-    /// <summary>A template as JSON text, searched the way <c>hasOutputResultRef</c> searches it.</summary>
-    private string TemplateText(Template template)
-    {
-        if (!_templateText.TryGetValue(template.Name!, out var text))
-            _templateText[template.Name!] = text = JsonSerializer.Serialize(template, ArgoJson.Options);
-        return text;
-    }
-
     /// <summary>
     /// A step whose <c>when</c> is false. Argo (<c>resolveReferences</c>) then substitutes only the
     /// <c>when</c>: a loop list that still names <c>steps.*</c> cannot be parsed, so
@@ -293,88 +238,6 @@ internal sealed class Walker
             Skip(group, NodeNames.Step(group.Name, step.Name!), step, frame, "Skipped, empty params");
         for (var k = 0; k < items.Count; k++)
             Skip(group, NodeNames.Step(group.Name, NodeNames.LoopItem(step.Name!, k, items[k])), step, frame with { InLoop = true }, message);
-    }
-
-    private List<JsonElement> Items(WorkflowStep step, Func<string, string?> lookup, string where)
-    {
-        if (step.WithItems is { } items)
-            return [.. items.Select(i => i is JsonElement e ? e.Clone() : JsonSerializer.SerializeToElement(i))];
-        if (step.WithParam is { } param)
-        {
-            var text = Expressions.Substitute(param, lookup, strict: true, where: where + " withParam");
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-                throw new NotSupportedException($"{where}: withParam is not a JSON list: {text}");
-            return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
-        }
-        var sequence = step.WithSequence!;
-        int Number(string? text, int fallback) => text is null ? fallback
-            : int.Parse(Expressions.Substitute(text, lookup, strict: true, where: where + " withSequence"), CultureInfo.InvariantCulture);
-        if (sequence.Format is not null)
-            throw new NotSupportedException($"{where}: withSequence.format is not modelled");
-        var first = Number(sequence.Start, 0);
-        var last = sequence.Count is not null ? first + Number(sequence.Count, 0) - 1 : Number(sequence.End, first);
-        var step1 = last >= first ? 1 : -1;
-        return [.. Enumerable.Range(0, Math.Abs(last - first) + 1)
-            .Select(i => JsonSerializer.SerializeToElement((first + (i * step1)).ToString(CultureInfo.InvariantCulture)))];
-    }
-
-    private static Dictionary<string, string> Arguments(WorkflowStep step, Func<string, string?> lookup, string where)
-    {
-        if (step.Arguments?.Artifacts is { Count: > 0 })
-            throw new NotSupportedException($"{where}: artifacts are not modelled");
-        return (step.Arguments?.Parameters ?? []).ToDictionary(p => p.Name,
-            p => Expressions.Substitute(p.Value ?? "", lookup, strict: true, where: $"{where} argument '{p.Name}'"));
-    }
-
-    private List<Parameter> Inputs(Template template, IReadOnlyDictionary<string, string> arguments, string nodeName)
-    {
-        if (template.Inputs?.Artifacts is { Count: > 0 })
-            throw new NotSupportedException($"template '{template.Name}': input artifacts are not modelled");
-        return [.. (template.Inputs?.Parameters ?? []).Select(p =>
-        {
-            var input = CloneParameter(p);
-            input.Value = arguments.TryGetValue(p.Name, out var argument) ? argument
-                : Expressions.Substitute(p.Value ?? p.Default ?? throw new InvalidOperationException(
-                    $"{nodeName}: input '{p.Name}' of template '{template.Name}' has no argument, value or default"), Global);
-            return input;
-        })];
-    }
-
-    private string? Global(string name)
-    {
-        if (name.StartsWith("workflow.parameters.", StringComparison.Ordinal))
-            return _parameters.GetValueOrDefault(name["workflow.parameters.".Length..]);
-        if (name.StartsWith("workflow.outputs.parameters.", StringComparison.Ordinal))
-            return _globalOutputs.FirstOrDefault(p => p.Name == name["workflow.outputs.parameters.".Length..])?.Value;
-        return name switch
-        {
-            "workflow.name" => _run.WorkflowName,
-            "workflow.namespace" => _run.Namespace,
-            "workflow.uid" => _run.Uid,
-            "workflow.serviceAccountName" => _spec.ServiceAccountName,
-            "workflow.status" => _workflowStatus,
-            "workflow.mainEntrypoint" => _spec.Entrypoint,
-            "workflow.creationTimestamp" => _run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            "workflow.duration" => (_clock.Now - _run.StartedAt).TotalSeconds.ToString("F6", CultureInfo.InvariantCulture),
-            _ => null,
-        };
-    }
-
-    private string? SampleFor(ValueRole role) => role switch
-    {
-        ValueRole.NodeList => _fleetList,
-        ValueRole.NodeCount => _run.Fleet.Count.ToString(CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    private void ExportGlobals(IEnumerable<Parameter> outputs)
-    {
-        foreach (var p in outputs.Where(p => !string.IsNullOrEmpty(p.GlobalName)))
-        {
-            _globalOutputs.RemoveAll(g => g.Name == p.GlobalName);
-            _globalOutputs.Add(new Parameter { Name = p.GlobalName!, Value = p.Value });
-        }
     }
 
     private NodeStatus NewNode(string name, string type, string? templateName, Frame frame, NodeFlag? flag, List<Parameter>? inputs)
