@@ -14,6 +14,12 @@ public sealed record SunnyRun
     /// <summary>The fleet's node names, in the order the plan lists them (a loop fed by a node list iterates them).</summary>
     public required IReadOnlyList<string> Fleet { get; init; }
 
+    /// <summary>
+    /// What an output feeding a loop holds for this fleet: the node names (default), or what the
+    /// template's own rule makes of them (for kata-lifecycle-manager, NodeLoop.Items).
+    /// </summary>
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>> LoopItems { get; init; } = fleet => fleet;
+
     /// <summary>Submitted parameters (<c>-p name=value</c>); each must be a workflow parameter of the template.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 

@@ -39,7 +39,7 @@ public sealed class ValueRoles
             {
                 if (Expressions.SoleReference(step.WithParam) is { } list)
                     Trace(template, list, ValueRole.NodeList, []);
-                foreach (var count in new[] { step.WithSequence?.Count, step.WithSequence?.End }.Select(Expressions.SoleReference).OfType<string>())
+                foreach (var count in new[] { step.WithSequence?.Count, step.WithSequence?.End }.Select(v => Expressions.SoleReference(v?.ToString())).OfType<string>())
                     Trace(template, count, ValueRole.NodeCount, []);
                 foreach (var compared in Expressions.NumericallyCompared(step.When))
                     Trace(template, compared, ValueRole.NodeCount, []);

@@ -40,7 +40,7 @@ internal sealed partial class Walker
         _spec = run.Template.Spec ?? throw new ArgumentException("the WorkflowTemplate has no spec");
         _templates = (_spec.Templates ?? []).ToDictionary(t => t.Name!, t => t);
         _roles = ValueRoles.Analyze(_spec);
-        _fleetList = JsonSerializer.Serialize(run.Fleet);
+        _fleetList = JsonSerializer.Serialize(run.LoopItems(run.Fleet));
         _clock = new RunClock(run.StartedAt, run.Seed, run.Fleet);
         _parameters = (_spec.Arguments?.Parameters ?? []).ToDictionary(p => p.Name, p => p.Value ?? p.Default ?? "");
         foreach (var (name, value) in run.Parameters)

@@ -20,6 +20,7 @@ internal sealed record Scenario(string Title, IReadOnlyDictionary<string, string
         WorkflowWalker.Walk(new SunnyRun
         {
             Template = template, Fleet = FleetNames.Generate(fleetSize), Parameters = Parameters, WithEstimates = withEstimates,
+            LoopItems = KataArgo.Lifecycle.NodeLoop.Items,
         });
 
     public Measurement Measure(WorkflowTemplate template, int fleetSize)

@@ -14,6 +14,12 @@ public static class LifecycleKeys
     /// <summary>Label naming the workflow run that touched a node; removed when the run ends.</summary>
     public const string Run = "katacontainers.io/kata-lifecycle-manager-run";
 
+    /// <summary>
+    /// Label marking the node a run upgrades next (value: the run), so the per-node pod that will
+    /// upgrade it is scheduled elsewhere; removed when that node is cordoned or the run ends.
+    /// </summary>
+    public const string Next = "katacontainers.io/kata-lifecycle-manager-next";
+
     /// <summary>Annotation: the node was unschedulable before the run touched it, so it stays cordoned.</summary>
     public const string WasUnschedulable = "katacontainers.io/kata-lifecycle-manager-was-unschedulable";
 

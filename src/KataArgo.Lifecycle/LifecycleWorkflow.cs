@@ -168,6 +168,8 @@ public static class LifecycleWorkflow
             .Deadline(TimeSpan.FromMinutes(20)).MemoryLimit("512Mi");
 
         // One pod per node: cordon, drain, recycle, verify, uncordon, each phase under its own deadline.
+        // No retryStrategy: Argo would record a Retry node over every node's pod, which doubles the
+        // Workflow's size per fleet node (docs/workflow.md, "Scale"); the phases retry API errors.
         yield return new ScriptStep(UpgradeNode, "upgrade-node.sh", P.KubectlImage)
             .Input("node", "NODE").Input("daemonset", "DAEMONSET")
             .Env("RUN", "{{workflow.name}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
@@ -175,7 +177,7 @@ public static class LifecycleWorkflow
             .Env("DRAIN_ENABLED", P.DrainEnabled).Env("DRAIN_TIMEOUT", P.DrainTimeout).Env("RECYCLE_TIMEOUT", P.RecycleTimeout)
             .Env("VERIFICATION_NAMESPACE", P.VerificationNamespace).Env("VERIFICATION_POD", P.VerificationPod)
             .Env("VERIFICATION_TIMEOUT", P.VerificationTimeout)
-            .AvoidNodeInput().Deadline(UpgradeNodeDeadline()).RetryOnPodErrors();
+            .AvoidNodeInput().Deadline(UpgradeNodeDeadline());
 
         yield return new ScriptStep("finish", "finish.sh", P.HelmImage)
             .Input("release-revision", "RELEASE_REVISION").Input("daemonset", "DAEMONSET")

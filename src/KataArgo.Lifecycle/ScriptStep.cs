@@ -19,7 +19,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     private readonly List<EnvVar> _env = [];
     private readonly List<Parameter> _outputs = [];
     private int _deadlineSeconds = 300;
-    private RetryStrategy? _retry;
+    private bool _retry;
     private bool _avoidsInputNode;
     private string _memoryLimit = "256Mi";
 
@@ -67,17 +67,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     /// <summary>For steps that only talk to the API server and are safe to run again.</summary>
     public ScriptStep RetryOnTransientErrors()
     {
-        _retry = Retry("OnTransientError", limit: 3);
-        return this;
-    }
-
-    /// <summary>
-    /// For an idempotent step whose pod may be lost (evicted, its node gone): Argo's Error phase,
-    /// never the script's own failure (Failed), is tried again.
-    /// </summary>
-    public ScriptStep RetryOnPodErrors()
-    {
-        _retry = Retry("OnError", limit: 2);
+        _retry = true;
         return this;
     }
 
@@ -105,13 +95,18 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
             Inputs = inputs.Count > 0 ? new Inputs { Parameters = inputs } : null,
             Outputs = _outputs.Count > 0 ? new Outputs { Parameters = [.. _outputs] } : null,
             ActiveDeadlineSeconds = _deadlineSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            RetryStrategy = _retry,
-            Affinity = _avoidsInputNode ? NotOnNode("{{inputs.parameters.node}}") : null,
+            RetryStrategy = _retry ? TransientRetry() : null,
+            Affinity = _avoidsInputNode ? NotOnNode("{{inputs.parameters.node}}", "{{workflow.name}}") : null,
             Container = new Container
             {
                 Image = image.Reference,
                 Command = ["bash", $"{StepScripts.MountPath}/{script}"],
-                Env = [new EnvVar { Name = StepScripts.DigestVariable, Value = StepScripts.Digest }, .. _env],
+                Env =
+                [
+                    new EnvVar { Name = StepScripts.DigestVariable, Value = StepScripts.Digest },
+                    .. _avoidsInputNode ? [PodNodeName] : Array.Empty<EnvVar>(),
+                    .. _env,
+                ],
                 Resources = new ResourceRequirements
                 {
                     Requests = new() { ["cpu"] = "50m", ["memory"] = "64Mi" },
@@ -140,14 +135,19 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
         SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
     };
 
-    private static RetryStrategy Retry(string policy, int limit) => new()
+    private static RetryStrategy TransientRetry() => new()
     {
-        Limit = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        RetryPolicy = policy,
+        Limit = "3",
+        RetryPolicy = "OnTransientError",
         Backoff = new Backoff { Duration = "10s", Factor = "2", MaxDuration = "5m" },
     };
 
-    private static Affinity NotOnNode(string node) => new()
+    /// <summary>
+    /// Not on the node named <paramref name="node"/> (a loop item that is a node's name), nor on the
+    /// node this run marked as the one it upgrades next (LifecycleKeys.Next; for items that are
+    /// plan indices). Both requirements in one term: the scheduler ANDs them.
+    /// </summary>
+    private static Affinity NotOnNode(string node, string run) => new()
     {
         NodeAffinity = new NodeAffinity
         {
@@ -158,9 +158,17 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
                     new NodeSelectorTerm
                     {
                         MatchFields = [new NodeSelectorRequirement { Key = "metadata.name", Operator = "NotIn", Values = [node] }],
+                        MatchExpressions = [new NodeSelectorRequirement { Key = LifecycleKeys.Next, Operator = "NotIn", Values = [run] }],
                     },
                 ],
             },
         },
+    };
+
+    /// <summary>The node the pod runs on (downward API), so the step can refuse to upgrade its own node.</summary>
+    private static readonly EnvVar PodNodeName = new()
+    {
+        Name = "KATA_POD_NODE",
+        ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "spec.nodeName" } },
     };
 }

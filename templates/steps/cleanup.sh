@@ -36,6 +36,10 @@ esac
 
 record_json=$(get_optional configmap "$(record_name "$RUN")" -n "$WORKFLOW_NAMESPACE")
 labelled=$(retry kc get nodes -l "$RUN_KEY=$RUN" -o json | jq -c '[.items[].metadata.name] | sort')
+# The scheduling marker of the node the run would have done next goes, whatever the run's end.
+for node in $(retry kc get nodes -l "$NEXT_KEY=$RUN" -o json | jq -r '.items[].metadata.name'); do
+  patch_node "$node" unlabel "$NEXT_KEY" ""
+done
 
 if [[ -z $record_json ]]; then
   if [[ $labelled == "[]" ]]; then

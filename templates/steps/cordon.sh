@@ -34,7 +34,7 @@ if [[ $owner == "$RUN" && -n $recorded ]]; then
   set_status "$NODE" cordoned unschedulable "" true
 else
   was=$unschedulable
-  set_status "$NODE" cordoned label "$RUN_KEY" "$RUN" annotation "$WAS_UNSCHEDULABLE_KEY" "$was" \
+  set_status "$NODE" cordoned label "$RUN_KEY" "$RUN" unlabel "$NEXT_KEY" "" annotation "$WAS_UNSCHEDULABLE_KEY" "$was" \
     annotation "$STARTED_AT_KEY" "$(now_utc)" unannotate "$FINISHED_AT_KEY" "" unschedulable "" true
 fi
 if [[ $was == true ]]; then

@@ -23,6 +23,7 @@ readonly \
   STATUS_KEY=katacontainers.io/kata-lifecycle-manager-status \
   VERSION_KEY=katacontainers.io/kata-current-version \
   RUN_KEY=katacontainers.io/kata-lifecycle-manager-run \
+  NEXT_KEY=katacontainers.io/kata-lifecycle-manager-next \
   WAS_UNSCHEDULABLE_KEY=katacontainers.io/kata-lifecycle-manager-was-unschedulable \
   STARTED_AT_KEY=katacontainers.io/kata-lifecycle-manager-started-at \
   FINISHED_AT_KEY=katacontainers.io/kata-lifecycle-manager-finished-at \
@@ -34,7 +35,7 @@ readonly \
   REVISION_HASH_KEY=controller-revision-hash \
   MIN_KATA_MAJOR=3 MIN_KATA_MINOR=29 \
   PHASE_API_SECONDS=300 PHASE_MARGIN_SECONDS=300 \
-  MAX_PLANNED_NODES=20000 MAX_PLAN_BYTES=900000 \
+  MAX_PLANNED_NODES=10000 MAX_PLAN_BYTES=900000 NAMED_LOOP_MAX_NODES=5000 \
   RETRY_ATTEMPTS=5 \
   KUBECTL_REQUEST_TIMEOUT=60s
 
@@ -534,7 +535,7 @@ record_set() {
 # ---- the run's plan (ConfigMap kata-lifecycle-plan-RUN: data.nodes, one node name per line)
 
 # check_plan_size PLAN-JSON: one run holds at most MAX_PLANNED_NODES nodes and MAX_PLAN_BYTES of
-# names, so its Workflow stays under Argo's 1 MiB (docs/workflow.md, bench/).
+# names, so its Workflow stays under Argo's 1 MiB (docs/workflow.md, bench/KataArgo.Benchmarks).
 check_plan_size() {
   local count
   count=$(jq length <<<"$1")
@@ -558,6 +559,13 @@ write_plan() {
     retry kc patch configmap "$name" -n "$ns" --type merge --patch-file "$WORK_DIR/plan-patch.json" >/dev/null
   fi
   log "plan: kept in ConfigMap $ns/$name"
+}
+
+# loop_items PLAN-JSON: what the per-node loop iterates. Node names while the Workflow has room for
+# them in every loop entry (NAMED_LOOP_MAX_NODES); past that "#I", the node's index in the plan,
+# which upgrade-node.sh reads back from the plan ConfigMap (docs/workflow.md, "Scale").
+loop_items() {
+  jq -c --argjson max "$NAMED_LOOP_MAX_NODES" 'if length <= $max then . else [range(length) | "#\(.)"] end' <<<"$1"
 }
 
 # read_plan NAMESPACE RUN FILE: the run's planned nodes as a JSON list in FILE ([] when there is no plan).

@@ -65,7 +65,7 @@ plan=$(jq -c '.plan' <<<"$selection")
 count=$(jq length <<<"$plan")
 check_plan_size "$plan"
 # The loop iterates `nodes`: none in a dry run (the plan is in this log).
-if [[ $DRY_RUN == true ]]; then output nodes "[]"; else output nodes "$plan"; fi
+if [[ $DRY_RUN == true ]]; then output nodes "[]"; else output nodes "$(loop_items "$plan")"; fi
 output node-count "$count"
 
 if [[ -n $NODES ]]; then how="nodes $NODES"

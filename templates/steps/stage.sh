@@ -68,3 +68,8 @@ type=$(jq -r '.type // ""' <<<"$DS_STRATEGY")
 [[ $type == OnDelete ]] ||
   die "stage: DaemonSet $HELM_NAMESPACE/$DAEMONSET has updateStrategy '$type' after the upgrade, not OnDelete; its pods may be restarting on every node (does chart $TARGET_VERSION honour updateStrategy?)"
 log "stage: release $HELM_NAMESPACE/$HELM_RELEASE is revision $revision ($chart, $status); DaemonSet $DAEMONSET is OnDelete, so no kata-deploy pod restarted"
+
+# The first node's pod must be scheduled elsewhere: mark its node (upgrade-node.sh marks the next ones).
+read_plan "$WORKFLOW_NAMESPACE" "$RUN" "$WORK_DIR/plan.json"
+first=$(jq -r '.[0] // ""' "$WORK_DIR/plan.json")
+[[ -z $first ]] || patch_node "$first" label "$NEXT_KEY" "$RUN"

@@ -3,12 +3,23 @@
 # One node, in one pod: cordon, drain (when drain-enabled), recycle, verify, uncordon. Each phase
 # is its own script run as its own process under its own deadline, and stops the node at its
 # first failure. Reports the phase to Argo as progress N/5 and, on failure, the phase and reason
-# as the container's termination message (the Argo node's message).
+# as the container's termination message (the Argo node's message). Done, it marks the plan's next
+# node (NEXT_KEY) so that node's pod is scheduled elsewhere.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "${BASH_SOURCE[0]%/*}/lib.sh"
 
-input NODE node node
-require NODE node "the node to upgrade"
+# The loop's item: the node's name, or "#I", its index in the run's plan (large fleets).
+ITEM=${NODE-}
+input RUN run
+require RUN run "the workflow's name names its plan"
+input WORKFLOW_NAMESPACE namespace workflow-namespace
+if [[ $ITEM =~ ^#([0-9]{1,6})$ ]]; then
+  index=$((10#${BASH_REMATCH[1]}))
+else
+  input NODE node node
+  require NODE node "the node to upgrade"
+  index=""
+fi
 input DRAIN_ENABLED boolean drain-enabled
 input DRAIN_TIMEOUT duration:7200 drain-timeout
 input RECYCLE_TIMEOUT duration:3600 recycle-timeout
@@ -23,9 +34,23 @@ progress() {
   [[ -z ${ARGO_PROGRESS_FILE-} ]] || printf '%s/%s\n' "$1" "${#NODE_PHASES[@]}" >"$ARGO_PROGRESS_FILE" || true
 }
 
+read_plan "$WORKFLOW_NAMESPACE" "$RUN" "$WORK_DIR/plan.json"
+if [[ -n $index ]]; then
+  NODE=$(jq -r --argjson i "$index" '.[$i] // ""' "$WORK_DIR/plan.json")
+  [[ -n $NODE ]] || die "node: item $ITEM is not in the plan of run $RUN (ConfigMap $WORKFLOW_NAMESPACE/$PLAN_PREFIX$RUN)"
+else
+  index=$(jq -r --arg n "$NODE" 'index([$n]) // ""' "$WORK_DIR/plan.json")
+  [[ -n $index ]] || die "$NODE: the node is not in the plan of run $RUN (ConfigMap $WORKFLOW_NAMESPACE/$PLAN_PREFIX$RUN)"
+fi
+export NODE
+# Scheduling keeps this pod off the node (its name, or the marker the previous node's pod set):
+# a pod that landed there anyway stops before it changes anything.
+[[ ${KATA_POD_NODE-} != "$NODE" ]] ||
+  die "$NODE: this pod runs on the node it would upgrade, whose container runtime restarts; nothing was changed"
+
 start=$SECONDS
-for index in "${!NODE_PHASES[@]}"; do
-  phase=${NODE_PHASES[index]}
+for phase_index in "${!NODE_PHASES[@]}"; do
+  phase=${NODE_PHASES[phase_index]}
   case $phase in
     cordon) limit=$PHASE_API_SECONDS ;;
     drain) [[ $DRAIN_ENABLED == true ]] || { log "$NODE: drain skipped (drain-enabled is false)"; continue; }
@@ -35,8 +60,11 @@ for index in "${!NODE_PHASES[@]}"; do
     verify) limit=$((verify + PHASE_MARGIN_SECONDS)) ;;
     uncordon) limit=$PHASE_API_SECONDS ;;
   esac
-  progress "$((index + 1))"
+  progress "$((phase_index + 1))"
   run_phase "$NODE" "$phase" "$limit"
 done
 progress "${#NODE_PHASES[@]}"
 log "$NODE: upgraded and verified in $((SECONDS - start))s"
+# The next node's pod is scheduled after this one ends; mark its node so it lands elsewhere.
+next=$(jq -r --argjson i "$index" '.[$i + 1] // ""' "$WORK_DIR/plan.json")
+[[ -z $next ]] || patch_node "$next" label "$NEXT_KEY" "$RUN"

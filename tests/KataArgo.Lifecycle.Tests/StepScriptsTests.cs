@@ -51,6 +51,15 @@ public class StepScriptsTests
         Assert.Equal(((int)StepScripts.PhaseMargin.TotalSeconds).ToString(), Value(library, "PHASE_MARGIN_SECONDS"));
     }
 
+    [Fact]
+    public void Lib_sh_and_csharp_size_a_run_alike()
+    {
+        var library = StepScripts.Read(StepScripts.Library);
+        Assert.Equal(NodeLoop.NamedMaxNodes.ToString(), Value(library, "NAMED_LOOP_MAX_NODES"));
+        Assert.Equal(NodeLoop.MaxPlannedNodes.ToString(), Value(library, "MAX_PLANNED_NODES"));
+        Assert.Equal(NodeLoop.MaxPlanBytes.ToString(), Value(library, "MAX_PLAN_BYTES"));
+    }
+
     private static string Value(string library, string name) =>
         Regex.Match(library, $@"\b{name}=([0-9]+)\b") is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException($"no {name} in lib.sh");
 

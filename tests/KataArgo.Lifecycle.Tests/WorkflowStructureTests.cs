@@ -211,6 +211,12 @@ public partial class WorkflowStructureTests
 
         Assert.Equal(("metadata.name", "NotIn"), (requirement.Key, requirement.Operator));
         Assert.Equal(["{{inputs.parameters.node}}"], requirement.Values!);
+        // ... nor on the node the run marked as next (loop items that are plan indices).
+        var marker = _graph.Get(LifecycleWorkflow.UpgradeNode).Affinity!.NodeAffinity!.RequiredDuringSchedulingIgnoredDuringExecution!
+            .NodeSelectorTerms.Single().MatchExpressions!.Single();
+        Assert.Equal((LifecycleKeys.Next, "NotIn"), (marker.Key, marker.Operator));
+        Assert.Equal(["{{workflow.name}}"], marker.Values!);
+        Assert.Equal("spec.nodeName", _graph.Get(LifecycleWorkflow.UpgradeNode).Container!.Env!.Single(e => e.Name == "KATA_POD_NODE").ValueFrom!.FieldRef!.FieldPath);
     }
 
     [Fact]
@@ -229,8 +235,6 @@ public partial class WorkflowStructureTests
             Assert.True(int.Parse(template.ActiveDeadlineSeconds!) > 0, template.Name);
             if (apiOnly.Contains(template.Name))
                 Assert.Equal("OnTransientError", template.RetryStrategy?.RetryPolicy);
-            else if (template.Name == LifecycleWorkflow.UpgradeNode)
-                Assert.Equal("OnError", template.RetryStrategy?.RetryPolicy); // a lost pod, never a failed phase
             else
                 Assert.Null(template.RetryStrategy);
         }
@@ -258,7 +262,7 @@ public partial class WorkflowStructureTests
             var inputs = template.Inputs?.Parameters?.Select(p => p.Name).ToHashSet() ?? [];
             foreach (var env in template.Container!.Env!)
             {
-                foreach (var variable in TemplateGraph.Variables(env.Value!))
+                foreach (var variable in TemplateGraph.Variables(env.Value ?? ""))
                 {
                     var ok = variable.StartsWith("workflow.parameters.") ? parameters.Contains(variable["workflow.parameters.".Length..])
                         : variable.StartsWith("inputs.parameters.") ? inputs.Contains(variable["inputs.parameters.".Length..])

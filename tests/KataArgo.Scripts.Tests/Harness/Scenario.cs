@@ -32,9 +32,14 @@ public static class Scenario
     public static WorkflowRun Upgrade(Sandbox sandbox, params (string Name, string Value)[] extra) =>
         Simulator(sandbox).Run(Parameters(extra));
 
-    /// <summary>Runs stage.sh as the run's stage step would, so the per-node steps find the run staged.</summary>
+    /// <summary>
+    /// Runs select-nodes.sh (the plan of every node running kata-deploy) and stage.sh as the run
+    /// would, so a per-node step finds its node planned and the run staged.
+    /// </summary>
     public static void Stage(Sandbox sandbox)
     {
+        var select = sandbox.Run("select-nodes.sh", Env());
+        Assert.True(select.Succeeded, select.ToString());
         var stage = sandbox.Run("stage.sh", Env(("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "{}")));
         Assert.True(stage.Succeeded, stage.ToString());
     }

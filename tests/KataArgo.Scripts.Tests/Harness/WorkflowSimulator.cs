@@ -27,6 +27,9 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
     /// <summary>Called before each script step (template name, node or null); true stops the run as `argo terminate` does.</summary>
     public Func<string, string?, bool>? TerminateBefore { get; init; }
 
+    /// <summary>The node every step pod runs on (what the downward API's spec.nodeName gives it).</summary>
+    public string PodHost { get; init; } = "infra-1";
+
     /// <summary>Called after each script step with its result; true stops the run there as `argo terminate` does (no exit handler).</summary>
     public Func<StepResult, bool>? TerminateAfter { get; init; }
 
@@ -137,7 +140,12 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
         var volume = Assert.Single(template.Spec!.Volumes!, v => v.Name == mount.Name);
         Assert.NotNull(volume.ConfigMap);
         var scope = Scope(context, inputs, [], item: null);
-        var env = (container.Env ?? []).ToDictionary(e => e.Name, e => Substitute(e.Value ?? "", scope, t.Name!));
+        var env = (container.Env ?? []).ToDictionary(e => e.Name, e => e.ValueFrom switch
+        {
+            null => Substitute(e.Value ?? "", scope, t.Name!),
+            { FieldRef.FieldPath: "spec.nodeName" } => PodHost,
+            _ => throw new InvalidOperationException($"template '{t.Name}': env {e.Name} has a valueFrom the simulator does not know"),
+        });
         var node = inputs.GetValueOrDefault("node");
         if (TerminateBefore?.Invoke(t.Name!, node) == true)
             throw new TerminatedException();

@@ -94,9 +94,70 @@ public sealed class UpgradeNodeTests(ITestOutputHelper output)
         Assert.True(sandbox.Run("upgrade-node.sh", Scenario.Env(("NODE", "node-a"), (StepScripts.DigestVariable, StepScripts.Digest))).Succeeded);
     }
 
+    [Fact]
+    public void A_large_fleet_loops_over_plan_indices_and_each_pod_reads_its_node_from_the_plan()
+    {
+        using var sandbox = new Sandbox(Scenario.ThreeNodes());
+        Scenario.Stage(sandbox);
+
+        var result = sandbox.Run("upgrade-node.sh", Scenario.Env(("NODE", "#1")));
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.Succeeded);
+        Assert.Contains("node-b: cordoned", result.Stdout);
+        Assert.Equal("completed", sandbox.State.Node("node-b").Status);
+        Assert.Null(sandbox.State.Node("node-a").Status);
+        Assert.False(sandbox.Run("upgrade-node.sh", Scenario.Env(("NODE", "#3"))).Succeeded);
+    }
+
     [Theory]
-    [InlineData(20_000, 40, true)]
-    [InlineData(20_001, 40, false)]
+    [InlineData(5_000, false)]
+    [InlineData(5_001, true)]
+    public void The_loop_items_are_names_while_they_fit_and_plan_indices_beyond(int nodes, bool indices)
+    {
+        using var sandbox = new Sandbox(Scenario.TwoNodes());
+        var plan = Path.Combine(sandbox.Root, "plan.json");
+        File.WriteAllText(plan, new JsonArray([.. Enumerable.Range(0, nodes).Select(i => JsonValue.Create($"gpu-node-{i:D5}"))]).ToJsonString());
+
+        var result = sandbox.RunSource("loop_items", $"source '{sandbox.StepsDir}/lib.sh'\nloop_items \"$(<'{plan}')\"\n", Scenario.Env());
+
+        var items = JsonNode.Parse(result.Stdout)!.AsArray().Select(i => (string)i!).ToList();
+        Assert.Equal(nodes, items.Count);
+        Assert.Equal(indices ? "#0" : "gpu-node-00000", items[0]);
+        Assert.Equal(indices ? $"#{nodes - 1}" : $"gpu-node-{nodes - 1:D5}", items[^1]);
+    }
+
+    [Fact]
+    public void Each_pod_marks_the_next_planned_node_so_that_nodes_pod_is_scheduled_elsewhere()
+    {
+        using var sandbox = new Sandbox(Scenario.ThreeNodes());
+        Scenario.Stage(sandbox);
+        Assert.Equal(Scenario.Run, sandbox.State.Node("node-a").Labels.GetValueOrDefault(LifecycleKeys.Next));
+
+        Assert.True(sandbox.Run("upgrade-node.sh", Scenario.Env(("NODE", "node-a"))).Succeeded);
+
+        Assert.False(sandbox.State.Node("node-a").Labels.ContainsKey(LifecycleKeys.Next)); // gone with its cordon
+        Assert.Equal(Scenario.Run, sandbox.State.Node("node-b").Labels.GetValueOrDefault(LifecycleKeys.Next));
+        Assert.False(sandbox.State.Node("node-c").Labels.ContainsKey(LifecycleKeys.Next));
+    }
+
+    [Fact]
+    public void A_pod_that_landed_on_the_node_it_would_upgrade_changes_nothing()
+    {
+        using var sandbox = new Sandbox(Scenario.TwoNodes());
+        Scenario.Stage(sandbox);
+        var before = sandbox.State.Snapshot();
+
+        var result = sandbox.Run("upgrade-node.sh", Scenario.Env(("NODE", "#0"), ("KATA_POD_NODE", "node-a")));
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("node-a: this pod runs on the node it would upgrade, whose container runtime restarts; nothing was changed", result.TerminationMessage);
+        Assert.Equal(before, sandbox.State.Snapshot());
+    }
+
+    [Theory]
+    [InlineData(10_000, 40, true)]
+    [InlineData(10_001, 40, false)]
     [InlineData(3_600, 250, false)]
     public void A_plan_larger_than_one_run_holds_is_refused(int nodes, int nameLength, bool fits)
     {
