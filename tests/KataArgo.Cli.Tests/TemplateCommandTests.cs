@@ -29,8 +29,10 @@ public class TemplateCommandTests
         { "no verification pod", [], "error: " + VerificationPodRules.Missing },
         { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod is a 'Deployment', not a Pod: pass a manifest with kind: Pod" },
         { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: " + VerificationPodRules.NoNodePlaceholder },
-        { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod: 'absent.yaml' does not exist" },
-        { "missing values file", ["-f", "absent.yaml"], "error: values file: 'absent.yaml' does not exist" },
+        { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod=absent.yaml: no such file" },
+        { "missing values file", ["-f", "absent.yaml"], "error: -f absent.yaml: no such file" },
+        { "values file is a directory", ["-f", "folder/"], "error: -f folder/: is a directory; give a file" },
+        { "pod file is a directory", ["--set-file", "defaults.verificationPod=folder"], "error: --set-file defaults.verificationPod=folder: is a directory; give a file" },
         { "unknown value", ["--set", "defaults.drianEnabled=true", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: unknown key 'defaults.drianEnabled'" },
         { "set without value", ["--set", "defaults.helmRelease"], "error: --set 'defaults.helmRelease': expected key=value" },
         { "bad namespace", ["-n", "Not_A_Namespace", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: argoNamespace: 'Not_A_Namespace' is not valid" },
@@ -44,6 +46,7 @@ public class TemplateCommandTests
         cli.Write("pod.yaml", Samples.CudaVerificationPod);
         cli.Write("deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${NODE}\n");
         cli.Write("unpinned.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${TEST_POD}\n");
+        Directory.CreateDirectory(cli.Path("folder"));
         var files = cli.Files();
 
         var (exit, output, error) = await cli.Run(["template", .. args]);
