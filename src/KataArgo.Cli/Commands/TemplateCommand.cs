@@ -19,6 +19,8 @@ internal static class TemplateCommand
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(ns) is { } namespaceName && !Lifecycle.ParameterRules.IsDnsLabel(namespaceName))
+                throw new UsageException($"-n '{Lifecycle.ParameterRules.Show(namespaceName)}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
             var sources = new ChartValuesLoader.Sources
             {
                 Files = [.. (parsed.GetValue(values) ?? []).Select(f => (f, CliPaths.ReadFile(console, f, "-f " + f)))],
