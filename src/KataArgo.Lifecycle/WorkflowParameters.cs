@@ -136,7 +136,7 @@ public static partial class ParameterRules
             ParameterKind.Image => CheckImage(name, value),
             ParameterKind.ChartReference when !ChartPattern().IsMatch(value) =>
                 $"{name}: '{Show(value)}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
-            ParameterKind.VerificationPod when value.Length > 0 && !Base64Pattern().IsMatch(value) =>
+            ParameterKind.VerificationPod when value.Length > 0 && (!Base64Pattern().IsMatch(value) || value.Length % 4 != 0) =>
                 $"{name}: the value is not base64; pass the Pod manifest encoded, e.g. -p {name}=$(base64 -w0 pod.yaml)",
             _ => null,
         };

@@ -174,7 +174,7 @@ check_value() {
       [[ $value =~ $CHART_RE ]] ||
         die "$name: '$value' is not a chart reference; use oci://registry/path, https://... or repo/chart" ;;
     pod64)
-      [[ -z $value || $value =~ $BASE64_RE ]] ||
+      [[ -z $value || ( $value =~ $BASE64_RE && $(( ${#value} % 4 )) == 0 ) ]] ||
         die "$name: the value is not base64; pass the Pod manifest encoded, e.g. -p $name=\$(base64 -w0 pod.yaml)" ;;
     *) die "internal: unknown kind $kind" ;;
   esac
