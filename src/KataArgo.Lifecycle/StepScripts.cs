@@ -115,12 +115,23 @@ public static partial class StepScripts
             return string.Join("\n", _units.Where(u => u.Defines is null || needed.Contains(u.Defines)).Select(u => u.Text));
         }
 
-        /// <summary>The definitions a text calls (functions) or expands (constants).</summary>
-        private static IEnumerable<string> Uses(string text, IEnumerable<Unit> definitions) =>
-            definitions.Where(d => d.IsFunction
-                    ? Regex.IsMatch(text, $@"(?<![A-Za-z0-9_-]){Regex.Escape(d.Defines!)}(?![A-Za-z0-9_-])")
-                    : Regex.IsMatch(text, $@"\$\{{?{Regex.Escape(d.Defines!)}(?![A-Za-z0-9_])"))
-                .Select(d => d.Defines!);
+        /// <summary>
+        /// The definitions a text calls (functions: the name as a whole word of [A-Za-z0-9_-]) or
+        /// expands (constants: $NAME or ${NAME}). Each text is read into its words and expansions
+        /// once: a regex per definition and text made rendering take most of kata-argo's start-up.
+        /// </summary>
+        private static IEnumerable<string> Uses(string text, IEnumerable<Unit> definitions)
+        {
+            var words = Words().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+            var expansions = Expansions().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            return definitions.Where(d => (d.IsFunction ? words : expansions).Contains(d.Defines!)).Select(d => d.Defines!);
+        }
+
+        [GeneratedRegex(@"[A-Za-z0-9_-]+")]
+        private static partial Regex Words();
+
+        [GeneratedRegex(@"\$\{?([A-Za-z0-9_]+)")]
+        private static partial Regex Expansions();
 
         private static bool IsComment(string line) =>
             line.TrimStart().StartsWith('#') && !line.TrimStart().StartsWith("# shellcheck", StringComparison.Ordinal)

@@ -30,7 +30,7 @@ public sealed class ArgoServerTransport : WorkflowTransport
         _stream = Client(_sockets);
         _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
         _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
-        _events = new WorkflowEventStream(_stream, connection.BaseUri);
+        _events = new WorkflowEventStream(_stream, connection.BaseUri, (retry ?? RetryOptions.Default).AttemptTimeout);
     }
 
     public override ClusterConnection Connection => _connection;
