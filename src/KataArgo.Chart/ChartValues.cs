@@ -16,6 +16,9 @@ public sealed record ChartValue(string Path, JsonNode? Default, string Descripti
     /// <summary>Turns the value into the parameter's default text (booleans to "true"/"false").</summary>
     public Func<JsonNode?, string> ToParameterValue { get; init; } = v => v?.ToString() ?? "";
 
+    /// <summary>The accepted form in words, for values not checked by a workflow parameter's rules.</summary>
+    public string? Accepted { get; init; }
+
     /// <summary>The Helm expression that renders the parameter default from .Values.</summary>
     public string? HelmExpression { get; init; }
 
@@ -32,14 +35,14 @@ public static class ChartValues
     public static readonly IReadOnlyList<ChartValue> All =
     [
         new("argoNamespace", "argo", "Namespace where Argo Workflows runs; the WorkflowTemplate, its ServiceAccount and run records live here.",
-            Schema.DnsLabel()),
+            Schema.DnsLabel()) { Accepted = "a namespace name: lowercase letters, digits and '-' (at most 63)" },
         Parameter("defaults.helmRelease", P.HelmRelease, Schema.Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 53)),
         Parameter("defaults.helmNamespace", P.HelmNamespace, Schema.DnsLabel()),
         Parameter("defaults.kataDeployChart", P.KataDeployChart, Schema.Pattern(@"^((oci|https?)://[A-Za-z0-9._~:/@%+-]+|[A-Za-z0-9._-]+/[A-Za-z0-9._-]+)$", 512)),
-        Parameter("defaults.nodeSelector", P.NodeSelector, Schema.Pattern("^[A-Za-z0-9._/=!, ()-]*$", 8192)),
+        Parameter("defaults.nodeSelector", P.NodeSelector, Schema.Pattern(ParameterRules.SelectorPattern, 8192)),
         Parameter("defaults.nodeTaintKey", P.NodeTaintKey, Schema.Pattern("^(([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", 253)),
         Parameter("defaults.nodeTaintValue", P.NodeTaintValue, Schema.Pattern("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", 63)),
-        Parameter("defaults.nodes", P.Nodes, Schema.Pattern(@"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(,[a-z0-9]([-a-z0-9.]*[a-z0-9])?)*)?$", 8192)),
+        Parameter("defaults.nodes", P.Nodes, Schema.Patterns(ParameterRules.NodeListPatterns, 8192)),
         Parameter("defaults.verificationNamespace", P.VerificationNamespace, Schema.DnsLabel()),
         new(VerificationPodPath, "",
             "Required. The verification Pod manifest (YAML), usually --set-file defaults.verificationPod=pod.yaml; " +
@@ -50,21 +53,21 @@ public static class ChartValues
             ToParameterValue = v => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? "")),
             HelmExpression = "{{ include \"kata-lifecycle-manager.verificationPod\" . | quote }}",
         },
-        Parameter("defaults.verificationTimeout", P.VerificationTimeout, Schema.Duration()),
-        Parameter("defaults.recycleTimeout", P.RecycleTimeout, Schema.Duration()),
+        Parameter("defaults.verificationTimeout", P.VerificationTimeout, Schema.Duration(P.VerificationTimeout)),
+        Parameter("defaults.recycleTimeout", P.RecycleTimeout, Schema.Duration(P.RecycleTimeout)),
         new("defaults.drainEnabled", false, P.DrainEnabled.Description, Schema.Boolean())
         {
             Parameter = P.DrainEnabled,
             ToParameterValue = v => v?.GetValue<bool>() == true ? "true" : "false",
             HelmExpression = "{{ .Values.defaults.drainEnabled | toString | quote }}",
         },
-        Parameter("defaults.drainTimeout", P.DrainTimeout, Schema.Duration()),
+        Parameter("defaults.drainTimeout", P.DrainTimeout, Schema.Duration(P.DrainTimeout)),
         new(ActiveDeadlinePath, 48 * 3600,
             "Deadline of a whole run in seconds (spec.activeDeadlineSeconds; Argo types it as an integer, so it is a chart value, not a workflow parameter).",
-            Schema.Integer(60, 30 * 24 * 3600)),
+            Schema.Integer(60, 30 * 24 * 3600)) { Accepted = "a whole number of seconds from 60 to 2592000 (30 days)" },
         new(KataDeploySuffixPath, "",
             "kata-deploy's env.multiInstallSuffix, if its release uses one: the RBAC names kata-deploy's own objects with it.",
-            Schema.Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", 32)),
+            Schema.Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", 32)) { Accepted = "empty, or lowercase letters, digits and '-' (at most 32)" },
         Parameter("images.helm", P.HelmImage, Schema.Image()),
         Parameter("images.kubectl", P.KubectlImage, Schema.Image()),
     ];
@@ -123,10 +126,18 @@ public static class ChartValues
             ["pattern"] = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
         };
 
-        public static JsonObject Duration() => new()
+        /// <summary>Each value a regex built by ParameterRules, so Helm refuses what kata-argo and preflight refuse.</summary>
+        public static JsonObject Patterns(IEnumerable<string> patterns, int maxLength) => new()
         {
-            ["type"] = "string", ["minLength"] = 2, ["maxLength"] = 16,
-            ["pattern"] = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$",
+            ["type"] = "string", ["maxLength"] = maxLength,
+            ["allOf"] = new JsonArray([.. patterns.Select(p => (JsonNode)new JsonObject { ["pattern"] = p })]),
+        };
+
+        /// <summary>Positive, at most the parameter's maximum, in ParameterRules' accepted form.</summary>
+        public static JsonObject Duration(WorkflowParameter parameter) => new()
+        {
+            ["type"] = "string",
+            ["pattern"] = ParameterRules.DurationPattern(parameter.MaxDuration!.Value),
         };
 
         public static JsonObject Boolean() => new() { ["type"] = "boolean" };

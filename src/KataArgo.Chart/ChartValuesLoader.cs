@@ -47,17 +47,31 @@ public static class ChartValuesLoader
     public static void Validate(JsonObject values)
     {
         foreach (var value in ChartValues.All)
-        {
-            var node = ChartValues.Lookup(values, value);
-            if (value.Parameter is { } parameter && node is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0
-                && parameter.Kind != Lifecycle.ParameterKind.VerificationPod && parameter.Validate(text) is { } error)
-                throw new ChartValuesException($"values: {value.Path}: {error[(error.IndexOf(':') + 2)..]}");
-        }
+            if (ParameterError(value, ChartValues.Lookup(values, value)) is { } error)
+                throw new ChartValuesException(error);
         var errors = Schema.Value.Validate(values.ToJsonString());
         if (errors.Count > 0)
             throw new ChartValuesException(Describe(errors.First(), values));
         if (VerificationPodRules.Check(ChartValues.Lookup(values, ChartValues.Get(ChartValues.VerificationPodPath))?.ToString()) is { } podError)
             throw new ChartValuesException(podError);
+    }
+
+    /// <summary>
+    /// A value that sets a workflow parameter is checked by the parameter's rules first, so the
+    /// chart says what kata-argo and preflight say; a number or boolean where text is expected
+    /// (Helm's --set types 10 and true) is named with the way to pass it as text.
+    /// </summary>
+    private static string? ParameterError(ChartValue value, JsonNode? node)
+    {
+        if (value.Parameter is not { Kind: not (Lifecycle.ParameterKind.VerificationPod or Lifecycle.ParameterKind.Boolean) } parameter
+            || node is not JsonValue scalar)
+            return null;
+        var kind = scalar.GetValueKind();
+        var text = kind == System.Text.Json.JsonValueKind.String ? scalar.GetValue<string>() : scalar.ToJsonString();
+        if (parameter.Validate(text) is { } error)
+            return $"values: {value.Path}: {error[(error.IndexOf(':') + 2)..]}";
+        return kind == System.Text.Json.JsonValueKind.String ? null
+            : $"values: {value.Path}: {text} is {(kind == System.Text.Json.JsonValueKind.Number ? "a number" : "a boolean")}, not text; quote it in a values file or use --set-string {value.Path}={text}";
     }
 
     private static JsonObject ParseFile(string name, string yaml)
@@ -87,7 +101,7 @@ public static class ChartValuesLoader
             else if (value is JsonObject map && target[key] is JsonObject existing)
                 Merge(existing, map, prefix + key + ".");
             else if (target[key] is JsonObject)
-                throw new ChartValuesException($"values: {prefix}{key}: expected a mapping, got '{value.ToJsonString()}'");
+                throw new ChartValuesException($"values: {prefix}{key}: {value.ToJsonString()} is not a mapping; give the keys under {prefix}{key} ({string.Join(", ", ValidKeys(prefix + key + ".x"))})");
             else
                 target[key] = value.DeepClone();
         }
@@ -119,18 +133,29 @@ public static class ChartValuesLoader
         {
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
                 $"values: unknown key '{key}'; valid keys: {string.Join(", ", ValidKeys(key))}",
-            ValidationErrorKind.BooleanExpected => $"values: {key}: expected true or false",
-            ValidationErrorKind.StringExpected => $"values: {key}: expected a string",
-            ValidationErrorKind.IntegerExpected => $"values: {key}: expected a whole number",
-            ValidationErrorKind.ObjectExpected => $"values: {key}: expected a mapping",
+            ValidationErrorKind.BooleanExpected => $"values: {key}: {Shown(values, key)} is not a boolean; use true or false, unquoted (--set, not --set-string)",
+            ValidationErrorKind.StringExpected => $"values: {key}: {Shown(values, key)} is not text; {AcceptedForm(key, "quote it")}",
+            ValidationErrorKind.IntegerExpected => $"values: {key}: {Shown(values, key)} is not a whole number; {AcceptedForm(key, "use a whole number")}",
+            ValidationErrorKind.ObjectExpected => $"values: {key}: {Shown(values, key)} is not a mapping; give the keys under {key} ({string.Join(", ", ValidKeys(key + ".x"))})",
             ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig =>
-                $"values: {key}: {Current(values, key)} is out of range ({error.Schema?.Minimum}..{error.Schema?.Maximum})",
+                $"values: {key}: {Current(values, key)} is out of range; {AcceptedForm(key, $"use {error.Schema?.Minimum} to {error.Schema?.Maximum}")}",
             ValidationErrorKind.StringTooLong =>
                 $"values: {key}: {Current(values, key).Length} characters long; at most {error.Schema?.MaxLength} are accepted",
             ValidationErrorKind.ExcludedSchemaValidates => $"values: {key}: '{Current(values, key)}' uses :latest; pin a version",
-            _ => $"values: {key}: '{Current(values, key)}' is not valid ({error.Kind})",
+            _ => $"values: {key}: {Shown(values, key)} is not accepted; {AcceptedForm(key, "see values.yaml for the accepted form")}",
         };
     }
+
+    private static string AcceptedForm(string key, string otherwise) =>
+        ChartValues.All.FirstOrDefault(v => v.Path == key)?.Accepted is { } accepted ? "use " + accepted : otherwise;
+
+    /// <summary>The value as the user wrote it: text in quotes, numbers and booleans as they are.</summary>
+    private static string Shown(JsonObject values, string key) => ChartValues.Lookup(values, key) switch
+    {
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => $"'{Lifecycle.ParameterRules.Show(v.GetValue<string>())}'",
+        { } node => node.ToJsonString(),
+        null => "null",
+    };
 
     private static IEnumerable<string> ValidKeys(string key)
     {

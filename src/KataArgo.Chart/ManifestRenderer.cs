@@ -35,7 +35,7 @@ public static class ManifestRenderer
     {
         Namespace = Text(values, "argoNamespace"),
         Labels = labels,
-        ActiveDeadlineSeconds = ChartValues.Lookup(values, ChartValues.Get(ChartValues.ActiveDeadlinePath))!.GetValue<int>(),
+        ActiveDeadlineSeconds = WholeNumber(ChartValues.Lookup(values, ChartValues.Get(ChartValues.ActiveDeadlinePath))!),
         ParameterDefaults = ChartValues.All
             .Where(v => v.Parameter is not null)
             .ToDictionary(v => v.Parameter!.Name, v => v.ToParameterValue(ChartValues.Lookup(values, v))),
@@ -43,6 +43,12 @@ public static class ManifestRenderer
 
     /// <summary>kata-deploy names its objects NAME-SUFFIX when env.multiInstallSuffix is set.</summary>
     public static string SuffixOf(string multiInstallSuffix) => multiInstallSuffix.Length == 0 ? "" : "-" + multiInstallSuffix;
+
+    /// <summary>
+    /// A validated whole number, however it was typed: YAML and JSON files give Int32 or
+    /// JsonElement numbers, Helm-style --set gives Int64 (the schema has bounded it already).
+    /// </summary>
+    private static int WholeNumber(JsonNode node) => checked((int)decimal.Parse(node.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
 
     private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, path)?.GetValue<string>() ?? "";
 

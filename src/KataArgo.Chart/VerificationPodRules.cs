@@ -25,7 +25,8 @@ public static partial class VerificationPodRules
     {
         if (string.IsNullOrWhiteSpace(manifest))
             return Missing;
-        if (DocumentSeparator().IsMatch(LeadingSeparator().Replace(manifest.Trim(), "", 1)))
+        // A separator first or last opens or closes the one document (kubectl reads one Pod); only one between documents counts.
+        if (DocumentSeparator().IsMatch(TrailingSeparator().Replace(LeadingSeparator().Replace(manifest.Trim(), "", 1), "", 1)))
             return SeveralDocuments;
         JsonNode? document;
         try
@@ -46,6 +47,9 @@ public static partial class VerificationPodRules
 
     [GeneratedRegex(@"^---")]
     private static partial Regex LeadingSeparator();
+
+    [GeneratedRegex(@"\n---\z")]
+    private static partial Regex TrailingSeparator();
 
     [GeneratedRegex(@"(?m)^---[ \t]*$")]
     private static partial Regex DocumentSeparator();

@@ -13,6 +13,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, string Working
     /// <summary>The time, and the waits between retries and polls, of commands that talk to a cluster; tests pass a fast fake.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>How requests to a cluster are retried; tests shorten the per-attempt timeout.</summary>
+    public KataArgo.Submitter.RetryOptions Retry { get; init; } = KataArgo.Submitter.RetryOptions.Default;
+
     public string? Env(string name) => Environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     public string Resolve(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -13,10 +13,12 @@ public static class KataArgoCli
             root.Subcommands.Add(command);
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(console);
 
+        if (args.Length == 0)
+            args = ["--help"];
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see kata-argo --help)");
+            console.Error.WriteLine($"error: {UsageError(root, parsed)} (see kata-argo --help)");
             return ExitCodes.Usage;
         }
         try
@@ -54,6 +56,23 @@ public static class KataArgoCli
         RecoverCommand.Create(console),
     ];
 
+    /// <summary>An unknown command is named with the closest one, as kubectl and argo do; else the parser's first error.</summary>
+    private static string UsageError(RootCommand root, ParseResult parsed)
+    {
+        if (parsed.CommandResult.Command == root
+            && parsed.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument) is { } token)
+        {
+            var names = root.Subcommands.Select(c => c.Name).ToList();
+            var closest = names.Select(n => (Name: n, Distance: CommandNames.Distance(token.Value, n)))
+                .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3) || c.Name.StartsWith(token.Value, StringComparison.Ordinal))
+                .OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
+            return closest is null
+                ? $"unknown command '{token.Value}'; the commands are {string.Join(", ", names)}"
+                : $"unknown command '{token.Value}'; did you mean {closest}?";
+        }
+        return parsed.Errors[0].Message;
+    }
+
     private static void Report(CliConsole console, Exception e, bool verbose)
     {
         console.Error.WriteLine("error: " + e.Message.ReplaceLineEndings(" "));
@@ -73,5 +92,30 @@ internal sealed class PrintVersion(CliConsole console) : System.CommandLine.Invo
     {
         console.Out.WriteLine(Version);
         return ExitCodes.Success;
+    }
+}
+
+/// <summary>Edit distance between command names, for "did you mean".</summary>
+internal static class CommandNames
+{
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1.</summary>
+    public static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+            d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++)
+            d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        }
+        return d[a.Length, b.Length];
     }
 }

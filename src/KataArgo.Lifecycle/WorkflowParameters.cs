@@ -111,7 +111,7 @@ public static partial class ParameterRules
         return parameter.Kind switch
         {
             ParameterKind.Version when !VersionPattern().IsMatch(value) =>
-                $"{name}: '{Show(value)}' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0",
+                $"{name}: '{Show(value)}' is not a version; use X.Y.Z or X.Y.Z-suffix with numbers without leading zeros, e.g. 3.29.0",
             ParameterKind.Boolean when value is not ("true" or "false") =>
                 $"{name}: '{Show(value)}' is not a boolean; use true or false",
             ParameterKind.Duration => CheckDuration(parameter, value),
@@ -136,7 +136,7 @@ public static partial class ParameterRules
             ParameterKind.Image => CheckImage(name, value),
             ParameterKind.ChartReference when !ChartPattern().IsMatch(value) =>
                 $"{name}: '{Show(value)}' is not a chart reference; use oci://registry/path, https://... or repo/chart",
-            ParameterKind.VerificationPod when value.Length > 0 && !Base64Pattern().IsMatch(value) =>
+            ParameterKind.VerificationPod when value.Length > 0 && (!Base64Pattern().IsMatch(value) || value.Length % 4 != 0) =>
                 $"{name}: the value is not base64; pass the Pod manifest encoded, e.g. -p {name}=$(base64 -w0 pod.yaml)",
             _ => null,
         };
@@ -162,7 +162,7 @@ public static partial class ParameterRules
     /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m.</summary>
     public static TimeSpan? ParseDuration(string value)
     {
-        var match = DurationPattern().Match(value);
+        var match = AnyDurationPattern().Match(value);
         if (!match.Success || value.Length == 0)
             return null;
         static long Part(Group g) => g.Success ? long.Parse(g.Value[..^1], System.Globalization.CultureInfo.InvariantCulture) : 0;
@@ -176,10 +176,14 @@ public static partial class ParameterRules
     private static string? CheckDuration(WorkflowParameter parameter, string value)
     {
         var duration = ParseDuration(value);
-        if (duration is null || duration <= TimeSpan.Zero)
+        if (duration is null)
             return $"{parameter.Name}: '{Show(value)}' is not a duration; use a Go duration such as 300s, 10m or 1h30m";
+        if (duration <= TimeSpan.Zero)
+            return $"{parameter.Name}: '{Show(value)}' is zero; give a positive duration such as 300s, 10m or 1h30m";
         if (parameter.MaxDuration is { } max && duration > max)
             return $"{parameter.Name}: '{Show(value)}' is longer than the maximum {Format(max)}";
+        if (!CanonicalDurationPattern().IsMatch(value))
+            return $"{parameter.Name}: '{Show(value)}' is not in the accepted form; write the first unit without leading zeros and later units below 60, e.g. 300s, 90m or 1h30m";
         return null;
     }
 
@@ -210,11 +214,17 @@ public static partial class ParameterRules
         _ => 253,
     };
 
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?\z")]
+    /// <summary>Semantic versioning's X.Y.Z: no leading zeros (03.30.0 would sort and compare wrongly).</summary>
+    [GeneratedRegex(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?\z")]
     public static partial Regex VersionPattern();
 
+    /// <summary>Any Go-style duration of hours, minutes and seconds (what <see cref="ParseDuration"/> reads).</summary>
     [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?\z")]
-    private static partial Regex DurationPattern();
+    private static partial Regex AnyDurationPattern();
+
+    /// <summary>The accepted form: see ParameterRules.Durations.cs.</summary>
+    [GeneratedRegex(@"^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)\z")]
+    private static partial Regex CanonicalDurationPattern();
 
     [GeneratedRegex(@"^(?=.{1,53}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex ReleasePattern();

@@ -30,12 +30,18 @@ public sealed class ArgoServerTransport : WorkflowTransport
         _stream = Client(_sockets);
         _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
         _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
-        _events = new WorkflowEventStream(_stream, connection.BaseUri);
+        _events = new WorkflowEventStream(_stream, connection.BaseUri, (retry ?? RetryOptions.Default).AttemptTimeout);
     }
 
     public override ClusterConnection Connection => _connection;
 
-    protected override string CredentialsHint => "set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)";
+    protected override string CredentialsHint => _connection.Authorization is null
+        ? "no token was given: set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)"
+        : "the token given (ARGO_TOKEN / --token) was refused: check it is current (e.g. the output of `argo auth token`)";
+
+    protected override string PermissionHint => _connection.Authorization is null
+        ? "no token was given, so the server used its own identity: set ARGO_TOKEN or pass --token"
+        : $"the token's account lacks an RBAC permission in namespace {Namespace} (workflows: create, get, watch; workflowtemplates: get); ask for it or use an account that has it";
 
     public override Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken) =>
         Call("GET", $"api/v1/workflow-templates/{Namespace}/{RunRequest.TemplateName}",

@@ -17,9 +17,24 @@ public sealed record ConnectionFlags
     public string? KubeContext { get; init; }
 }
 
+/// <summary>Where the namespace came from, for messages that must say how to choose another.</summary>
+public enum NamespaceSource
+{
+    /// <summary>-n/--namespace.</summary>
+    Flag,
+    /// <summary>ARGO_NAMESPACE.</summary>
+    Environment,
+    /// <summary>The namespace of the kubeconfig's context (kubectl's default).</summary>
+    KubeConfig,
+    /// <summary>The chart's default argoNamespace.</summary>
+    Default,
+}
+
 /// <summary>Where runs are submitted and watched, and in which namespace.</summary>
 public abstract record ClusterConnection(string Namespace)
 {
+    public NamespaceSource NamespaceSource { get; init; } = NamespaceSource.Default;
+
     /// <summary>For messages: "the Argo server at https://argo.example:2746/".</summary>
     public abstract string Describe { get; }
 }
@@ -42,7 +57,7 @@ public sealed record KubernetesConnection(string Namespace, KubernetesClientConf
 /// <c>ARGO_NAMESPACE</c>; otherwise (or with <c>--kube</c>) the Kubernetes API from
 /// <c>KUBECONFIG</c>, <c>~/.kube/config</c> or the in-cluster service account.
 /// </summary>
-public static class ConnectionSettings
+public static partial class ConnectionSettings
 {
     /// <summary>The chart's default <c>argoNamespace</c>, where the WorkflowTemplate is installed.</summary>
     public const string DefaultNamespace = "argo";
@@ -55,6 +70,8 @@ public static class ConnectionSettings
 
         if (server.Contains("://", StringComparison.Ordinal) || server.Contains('/'))
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give it without a scheme or path, e.g. argo-server.argo:2746 (use ARGO_SECURE=false for plain HTTP, ARGO_BASE_HREF for a path)");
+        if (!HostAndPort().IsMatch(server))
+            throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too, as the argo CLI requires, e.g. {server.TrimEnd(':')}:2746");
         var secure = flags.Secure ?? Boolean(env, "ARGO_SECURE") ?? true;
         var insecure = flags.InsecureSkipVerify ?? Boolean(env, "ARGO_INSECURE_SKIP_VERIFY") ?? false;
         var baseHref = "/" + (env("ARGO_BASE_HREF") ?? "").Trim('/');
@@ -62,17 +79,24 @@ public static class ConnectionSettings
             baseHref += "/";
         if (!Uri.TryCreate($"{(secure ? "https" : "http")}://{server}{baseHref}", UriKind.Absolute, out var baseUri))
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' with ARGO_BASE_HREF '{baseHref}' is not a valid address; use host:port");
-        var ns = flags.Namespace ?? env("ARGO_NAMESPACE") ?? DefaultNamespace;
-        return new ArgoServerConnection(CheckNamespace(ns), baseUri, Authorization(flags.Token ?? env("ARGO_TOKEN")), insecure);
+        var (ns, source) = Namespace(flags, env, null);
+        return new ArgoServerConnection(CheckNamespace(ns, source), baseUri, Authorization(flags.Token ?? env("ARGO_TOKEN")), insecure) { NamespaceSource = source };
     }
 
     /// <summary>The Kubernetes API as kubectl would reach it.</summary>
-    public static KubernetesConnection ResolveKubernetes(ConnectionFlags flags, Func<string, string?> env)
+    /// <param name="argoServerAlternative">Whether the command could use an Argo server instead (not plan), for the hint when nothing is configured.</param>
+    public static KubernetesConnection ResolveKubernetes(ConnectionFlags flags, Func<string, string?> env, bool argoServerAlternative = true)
     {
-        var config = KubernetesConfig(flags, env);
-        var ns = flags.Namespace ?? env("ARGO_NAMESPACE") ?? (string.IsNullOrEmpty(config.Namespace) ? DefaultNamespace : config.Namespace);
-        return new KubernetesConnection(CheckNamespace(ns), config);
+        var config = KubernetesConfig(flags, env, argoServerAlternative);
+        var (ns, source) = Namespace(flags, env, string.IsNullOrEmpty(config.Namespace) ? null : config.Namespace);
+        return new KubernetesConnection(CheckNamespace(ns, source), config) { NamespaceSource = source };
     }
+
+    private static (string Namespace, NamespaceSource Source) Namespace(ConnectionFlags flags, Func<string, string?> env, string? kubeConfigNamespace) =>
+        flags.Namespace is { } flag ? (flag, NamespaceSource.Flag)
+        : env("ARGO_NAMESPACE") is { } variable ? (variable, NamespaceSource.Environment)
+        : kubeConfigNamespace is { } context ? (context, NamespaceSource.KubeConfig)
+        : (DefaultNamespace, NamespaceSource.Default);
 
     /// <summary><c>Bearer xxx</c> (or <c>Basic xxx</c>) as given; a bare token gets <c>Bearer </c>.</summary>
     public static string? Authorization(string? token)
@@ -85,29 +109,48 @@ public static class ConnectionSettings
             : "Bearer " + token;
     }
 
-    private static KubernetesClientConfiguration KubernetesConfig(ConnectionFlags flags, Func<string, string?> env)
+    private static KubernetesClientConfiguration KubernetesConfig(ConnectionFlags flags, Func<string, string?> env, bool argoServerAlternative)
     {
-        var paths = flags.KubeConfig is { Length: > 0 } flag ? [flag]
-            : env("KUBECONFIG") is { Length: > 0 } list ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            : env("HOME") is { Length: > 0 } home ? [Path.Combine(home, ".kube", "config")]
-            : [];
-        var files = paths.Select(p => new FileInfo(p)).Where(f => f.Exists).ToArray();
-        try
+        var (paths, origin) = flags.KubeConfig is { Length: > 0 } flag ? ([flag], "--kubeconfig")
+            : env("KUBECONFIG") is { Length: > 0 } list ? (list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries), "KUBECONFIG")
+            : env("HOME") is { Length: > 0 } home ? ([Path.Combine(home, ".kube", "config")], "the default kubeconfig")
+            : (Array.Empty<string>(), "");
+        if (paths.FirstOrDefault(Directory.Exists) is { } directory)
+            throw Invalid($"{origin} '{directory}' is a directory; give a kubeconfig file");
+        if (flags.KubeConfig is not null && !File.Exists(flags.KubeConfig))
+            throw Invalid($"--kubeconfig '{flags.KubeConfig}': no such file");
+        // Several KUBECONFIG files: the first one decides, as it holds kubectl's current context in the usual setups.
+        if (paths.FirstOrDefault(File.Exists) is { } file)
         {
-            // Several KUBECONFIG files: the first one decides, as it holds kubectl's current context in the usual setups.
-            if (files.Length > 0)
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(files[0], currentContext: flags.KubeContext);
-            if (flags.KubeConfig is null && KubernetesClientConfiguration.IsInCluster())
-                return KubernetesClientConfiguration.InClusterConfig();
+            try
+            {
+                return KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(file), currentContext: flags.KubeContext);
+            }
+            catch (Exception e) when (e is KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+            {
+                throw new SubmitterException(FailureKind.InvalidRequest, $"kubeconfig {file}: {KubeConfigProblem(e)}", e);
+            }
         }
-        catch (KubeConfigException e)
-        {
-            throw new SubmitterException(FailureKind.Unreachable, $"cannot use the kubeconfig {string.Join(Path.PathSeparator, paths)}: {e.Message}", e);
-        }
-        throw new SubmitterException(FailureKind.Unreachable, flags.KubeConfig is not null
-            ? $"kubeconfig '{flags.KubeConfig}' does not exist"
-            : "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, run inside a cluster, or use an Argo server (ARGO_SERVER / -s host:port)");
+        if (KubernetesClientConfiguration.IsInCluster())
+            return KubernetesClientConfiguration.InClusterConfig();
+        throw new SubmitterException(FailureKind.Unreachable, argoServerAlternative
+            ? "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, run inside a cluster, or use an Argo server (ARGO_SERVER / -s host:port)"
+            : "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, or run inside a cluster (this command reads nodes through the Kubernetes API; an Argo server cannot serve it)");
     }
+
+    /// <summary>What is wrong with a kubeconfig, in one line: the YAML error with its line, or the client's reason.</summary>
+    private static string KubeConfigProblem(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is YamlDotNet.Core.YamlException { Start.Line: > 0 } yaml && !yaml.Message.StartsWith("Exception during", StringComparison.Ordinal))
+                return $"not a valid kubeconfig: line {yaml.Start.Line}: {OneLine(yaml.Message)}";
+        var deepest = e;
+        while (deepest.InnerException is not null)
+            deepest = deepest.InnerException;
+        return e is KubeConfigException ? OneLine(e.Message) : $"not a valid kubeconfig: {OneLine(deepest.Message)}";
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     private static bool? Boolean(Func<string, string?> env, string name)
     {
@@ -121,8 +164,18 @@ public static class ConnectionSettings
         };
     }
 
-    private static string CheckNamespace(string ns) =>
-        ParameterRules.IsDnsLabel(ns) ? ns : throw Invalid($"namespace '{ns}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
+    private static string CheckNamespace(string ns, NamespaceSource source) =>
+        ParameterRules.IsDnsLabel(ns) ? ns : throw Invalid($"{source switch
+        {
+            NamespaceSource.Flag => "-n/--namespace",
+            NamespaceSource.Environment => "ARGO_NAMESPACE",
+            NamespaceSource.KubeConfig => "the kubeconfig context's namespace",
+            _ => "namespace",
+        }} '{ParameterRules.Show(ns)}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
 
     private static SubmitterException Invalid(string message) => new(FailureKind.InvalidRequest, message);
+
+    /// <summary>host:port as the argo CLI takes it: a DNS name, IPv4 address or [IPv6] address, and a port.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{0,4})\z")]
+    private static partial System.Text.RegularExpressions.Regex HostAndPort();
 }

@@ -30,7 +30,10 @@ public sealed class KubernetesTransport : WorkflowTransport
     /// <summary>The client, for reading nodes and DaemonSets (<see cref="ClusterInventory"/>).</summary>
     public IKubernetes Client => _client;
 
-    protected override string CredentialsHint => "check the kubeconfig's credentials (kubectl auth can-i create workflows.argoproj.io)";
+    protected override string CredentialsHint => "the kubeconfig's credentials were refused: check they are current (kubectl get nodes)";
+
+    protected override string PermissionHint =>
+        $"the kubeconfig's user lacks an RBAC permission in namespace {Namespace}: check with kubectl auth can-i create workflows.argoproj.io -n {Namespace} (and get workflowtemplates.argoproj.io, watch workflows.argoproj.io)";
 
     public override async Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken)
     {

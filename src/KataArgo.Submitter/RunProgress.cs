@@ -108,8 +108,12 @@ public sealed partial record RunProgress(
             // The loop's failure is a node's; the exit handler's counts only when nothing failed before it.
             var failedStep = Steps(root).FirstOrDefault(s => IsFailed(s) && s.TemplateName != LifecycleWorkflow.UpgradeNode)
                 ?? Steps(exitHandler).FirstOrDefault(IsFailed);
+            // The first pod that failed for good says why, whatever the templates are called; the
+            // Steps nodes above it only say "child '...' failed".
+            var failedPod = FirstFailedPod(exitHandler, inExitHandler: false) ?? FirstFailedPod(exitHandler, inExitHandler: true);
             RunFailure? failure = phase is "Failed" or "Error"
                 ? failedNode is not null ? new(failedNode.Node, failedNode.Step, failedNode.Message)
+                : failedPod is not null ? new(NodeOf(failedPod), AttemptStepName(failedPod), Reason(failedPod.Message))
                 : failedStep is not null ? new(null, StepName(failedStep), FailureMessage(failedStep))
                 : new(null, null, status?.Message)
                 : null;
@@ -249,6 +253,50 @@ public sealed partial record RunProgress(
                 .Where(n => n.BoundaryID == scope.Id && n.Type != "StepGroup" && !attempts.Contains(n.Id))
                 .OrderBy(n => n.StartedAt ?? DateTimeOffset.MaxValue);
         }
+
+        /// <summary>The earliest failed pod inside (or outside) the exit handler, leaving out attempts a retry made good.</summary>
+        private NodeStatus? FirstFailedPod(NodeStatus? exitHandler, bool inExitHandler)
+        {
+            var healed = _byId.Values.Where(n => n.Type == "Retry" && n.Phase == "Succeeded").SelectMany(n => n.Children ?? []).ToHashSet();
+            return _byId.Values
+                .Where(n => n.Type == "Pod" && IsFailed(n) && !healed.Contains(n.Id) && Within(n, exitHandler) == inExitHandler)
+                .OrderBy(n => n.FinishedAt ?? n.StartedAt ?? DateTimeOffset.MaxValue)
+                .FirstOrDefault();
+        }
+
+        /// <summary>Whether a node lies inside <paramref name="scope"/>, following boundaries up.</summary>
+        private bool Within(NodeStatus node, NodeStatus? scope)
+        {
+            for (var current = node; scope is not null && current is not null; current = current.BoundaryID is { } up ? _byId.GetValueOrDefault(up) : null)
+                if (current.Id == scope.Id)
+                    return true;
+            return false;
+        }
+
+        /// <summary>The cluster node a pod worked on: the nearest enclosing step with a "node" input, else the pod's host.</summary>
+        private string? NodeOf(NodeStatus pod)
+        {
+            for (var current = pod; current is not null; current = current.BoundaryID is { } up ? _byId.GetValueOrDefault(up) : null)
+                if (InputValue(current, "node") is { Length: > 0 } node)
+                    return node;
+            return null;
+        }
+
+        /// <summary>
+        /// The reason a step gave: every step leaves its one-line error as its termination message,
+        /// which Argo shows as "main: Error (exit code 1): REASON".
+        /// </summary>
+        private static string? Reason(string? message) =>
+            message is not null && ArgoContainerPrefix().Match(message) is { Success: true } m ? message[m.Length..] : message;
+
+        [GeneratedRegex(@"^main: [A-Za-z]+ \(exit code \d+\): ")]
+        private static partial Regex ArgoContainerPrefix();
+
+        /// <summary>"verify" for a pod named "verify" or a retry attempt "verify(1)".</summary>
+        private static string AttemptStepName(NodeStatus pod) => AttemptSuffix().Replace(StepName(pod), "");
+
+        [GeneratedRegex(@"\(\d+\)$")]
+        private static partial Regex AttemptSuffix();
 
         /// <summary>A failed pod's own message ("Error (exit code 1)") says more than its retry node's.</summary>
         private string? FailureMessage(NodeStatus step)

@@ -56,7 +56,7 @@ public sealed record RunRequest(string Entrypoint, IReadOnlyList<KeyValuePair<st
                 ?? throw Invalid($"unknown parameter '{key}' (-p {assignment}); valid parameters: {string.Join(", ", WorkflowParameters.All.Select(p => p.Name))}");
             if (parameters.Any(p => p.Key == key))
                 throw Invalid($"parameter {key} is given twice; give each parameter once");
-            if (parameter.Validate(value) is { } error)
+            if ((parameter.Validate(value) ?? (parameter.Kind == ParameterKind.VerificationPod && value.Length > 0 ? VerificationPodCheck.Check(value) : null)) is { } error)
                 throw Invalid(error);
             parameters.Add(new(key, value));
         }

@@ -11,8 +11,14 @@ public sealed record RetryOptions
     public int MaxRetries { get; init; } = 4;
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(8);
-    /// <summary>Until the response headers arrive; a watch stream's body is not bounded by it.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Until the response headers arrive; a watch stream's body is not bounded by it. With the
+    /// defaults a server that never answers is given up after about two minutes, with a notice per retry.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Told before each retry what failed and when the next attempt is (for stderr), so a wait is never silent.</summary>
+    public Action<string>? Notice { get; init; }
 
     public static RetryOptions Default { get; } = new();
 }
@@ -24,6 +30,7 @@ public sealed record RetryOptions
 /// </summary>
 public sealed class TransientRetryHandler : DelegatingHandler
 {
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("kata-argo.request");
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly TimeSpan _attemptTimeout;
 
@@ -43,6 +50,8 @@ public sealed class TransientRetryHandler : DelegatingHandler
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
                 OnRetry = args =>
                 {
+                    if (options.Notice is { } notice && args.Context.Properties.TryGetValue(RequestKey, out var request))
+                        notice($"{request.Method} {request.RequestUri}: {Reason(args.Outcome)}; retry {args.AttemptNumber + 1} of {options.MaxRetries} in {args.RetryDelay.TotalSeconds:0.#}s");
                     args.Outcome.Result?.Dispose();
                     return default;
                 },
@@ -64,18 +73,45 @@ public sealed class TransientRetryHandler : DelegatingHandler
         && e.InnerException is not AuthenticationException
         && e.StatusCode is null or >= HttpStatusCode.InternalServerError;
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(async token =>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
         {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
-            attempt.CancelAfter(_attemptTimeout);
-            try
+            return await _pipeline.ExecuteAsync(async (ctx, _) =>
             {
-                return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e) when (!token.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no answer within {_attemptTimeout.TotalSeconds:0}s", e);
-            }
-        }, cancellationToken).AsTask();
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+                // Real time, not the clock: an answer takes real time however fast a test's clock runs.
+                attempt.CancelAfter(_attemptTimeout);
+                try
+                {
+                    return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (!ctx.CancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"no answer within {_attemptTimeout.TotalSeconds:0.#}s", e);
+                }
+            }, context, 0).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static string Reason(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => $"HTTP {(int)response.StatusCode} {WorkflowTransport.StatusText((int)response.StatusCode)}",
+        { Exception: TimeoutException e } => e.Message,
+        { Exception: HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } } => socket.SocketErrorCode switch
+        {
+            System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+            System.Net.Sockets.SocketError.ConnectionReset => "connection reset",
+            System.Net.Sockets.SocketError.HostNotFound => "host not found",
+            _ => socket.Message,
+        },
+        { Exception: { } e } => e.Message.ReplaceLineEndings(" "),
+        _ => "failed",
+    };
 }

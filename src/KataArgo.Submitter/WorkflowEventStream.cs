@@ -12,8 +12,10 @@ namespace KataArgo.Submitter;
 /// the server gives up, <c>{"error": {...}}</c>. One call is one connection; reconnecting and
 /// falling back to polling is <see cref="WorkflowWatcher"/>'s job.
 /// </summary>
-public sealed class WorkflowEventStream(HttpClient http, Uri baseUri)
+public sealed class WorkflowEventStream(HttpClient http, Uri baseUri, TimeSpan? headersTimeout = null)
 {
+    private readonly TimeSpan _headersTimeout = headersTimeout ?? RetryOptions.Default.AttemptTimeout;
+
     /// <summary>The server ends the watch after this long; the watcher reconnects (a guard against silently dead connections).</summary>
     public const int ServerTimeoutSeconds = 300;
 
@@ -25,7 +27,19 @@ public sealed class WorkflowEventStream(HttpClient http, Uri baseUri)
             $"&listOptions.timeoutSeconds={ServerTimeoutSeconds}");
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.ParseAdd("application/json");
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // A server that accepts the connection but never answers must not hold the watch silently.
+        using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        headers.CancelAfter(_headersTimeout);
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WorkflowStreamException($"GET {url}: no answer within {_headersTimeout.TotalSeconds:0.#}s", null);
+        }
+        using var response = answer;
         if (!response.IsSuccessStatusCode)
             throw new WorkflowStreamException($"GET {url}: HTTP {(int)response.StatusCode} {WorkflowTransport.StatusText((int)response.StatusCode)}", response.StatusCode);
 

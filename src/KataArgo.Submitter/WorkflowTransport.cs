@@ -68,8 +68,23 @@ public abstract partial class WorkflowTransport : IDisposable
 
     public abstract void Dispose();
 
-    protected SubmitterException TemplateMissing(string detail) =>
-        new(FailureKind.TemplateMissing, $"WorkflowTemplate {RunRequest.TemplateName} not found in namespace {Namespace} ({detail}); install the chart: {InstallHint.Full(Namespace)}");
+    /// <summary>
+    /// The template is not where we looked. When the namespace was not chosen (it is the
+    /// kubeconfig's), the likely cause is that the chart is in its own argoNamespace: say so first.
+    /// </summary>
+    protected SubmitterException TemplateMissing(string detail)
+    {
+        var origin = Connection.NamespaceSource switch
+        {
+            NamespaceSource.KubeConfig => "from the kubeconfig context; ",
+            NamespaceSource.Environment => "from ARGO_NAMESPACE; ",
+            _ => "",
+        };
+        var elsewhere = Connection.NamespaceSource is NamespaceSource.KubeConfig or NamespaceSource.Environment && Namespace != ConnectionSettings.DefaultNamespace
+            ? $"if the chart is installed in its default argoNamespace, pass -n {ConnectionSettings.DefaultNamespace} (or set ARGO_NAMESPACE={ConnectionSettings.DefaultNamespace}); otherwise install it: "
+            : "install the chart: ";
+        return new(FailureKind.TemplateMissing, $"WorkflowTemplate {RunRequest.TemplateName} not found in namespace {Namespace} ({origin}{detail}); {elsewhere}{InstallHint.Full(Namespace)}");
+    }
 
     protected SubmitterException WorkflowNotFound(string name, string detail) =>
         new(FailureKind.InvalidRequest, $"workflow {name} not found in namespace {Namespace} ({detail})");
@@ -92,7 +107,8 @@ public abstract partial class WorkflowTransport : IDisposable
         var what = $"{method} {url}: HTTP {status} {StatusText(status)}{(string.IsNullOrWhiteSpace(serverMessage) ? "" : ": " + OneLine(serverMessage))}";
         return status switch
         {
-            401 or 403 => new(FailureKind.Unreachable, $"{Connection.Describe} refused the credentials: {what}; {CredentialsHint}"),
+            401 => new(FailureKind.Unreachable, $"{Connection.Describe} refused the credentials: {what}; {CredentialsHint}"),
+            403 => new(FailureKind.Unreachable, $"{Connection.Describe} accepted the credentials but they may not do this: {what}; {PermissionHint}"),
             >= 500 => new(FailureKind.Unreachable, $"{Connection.Describe} failed: {what}, after retries"),
             400 or 409 or 422 => new(FailureKind.InvalidRequest, $"{Connection.Describe} rejected the request: {what}"),
             _ => new(FailureKind.Failed, $"{Connection.Describe} answered {what}"),
@@ -100,6 +116,9 @@ public abstract partial class WorkflowTransport : IDisposable
     }
 
     protected abstract string CredentialsHint { get; }
+
+    /// <summary>What to check when the server answers 403: an RBAC permission, not the token.</summary>
+    protected abstract string PermissionHint { get; }
 
     public static string StatusText(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? SplitWords().Replace(((HttpStatusCode)status).ToString(), " $1") : "";
@@ -128,10 +147,11 @@ public abstract partial class WorkflowTransport : IDisposable
 /// <summary>How to install the chart, for the "template missing" error.</summary>
 public static class InstallHint
 {
+    /// <summary>The chart puts its objects in argoNamespace, whatever helm's -n says: another namespace needs both.</summary>
     public static string Full(string ns) =>
-        $"helm install {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --set-file defaults.verificationPod=pod.yaml, " +
+        $"helm install {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns}{(ns == ConnectionSettings.DefaultNamespace ? "" : $" --set argoNamespace={ns}")} --set-file defaults.verificationPod=pod.yaml, " +
         $"or without Helm: kata-argo template -n {ns} --set-file defaults.verificationPod=pod.yaml | kubectl apply --server-side -f -";
 
     public static string Short(string ns) =>
-        $"helm upgrade {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --reuse-values, or kata-argo template ... | kubectl apply --server-side -f -";
+        $"helm upgrade {RunRequest.TemplateName} charts/{RunRequest.TemplateName} -n {ns} --reuse-values, or kata-argo template -n {ns} ... | kubectl apply --server-side -f -";
 }

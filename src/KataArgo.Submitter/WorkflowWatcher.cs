@@ -68,10 +68,16 @@ public sealed class WorkflowWatcher(WorkflowTransport transport, TimeProvider cl
                 continue;
             }
             failures++;
+            // Between connections, look once: a run that finished meanwhile ends the watch now.
+            var current = await transport.GetWorkflowAsync(name, cancellationToken).ConfigureAwait(false);
+            yield return current;
+            if (IsFinished(current))
+                yield break;
+            var delay = Backoff(failures);
             Notice?.Invoke(failure is null
-                ? $"the event stream of {name} ended without an event; reconnecting"
-                : $"the event stream of {name} failed ({failure.Message}); reconnecting");
-            await Task.Delay(Backoff(failures), clock, cancellationToken).ConfigureAwait(false);
+                ? $"the event stream of {name} ended without an event; reconnecting in {delay.TotalSeconds:0}s"
+                : $"the event stream of {name} failed ({failure.Message}); reconnecting in {delay.TotalSeconds:0}s");
+            await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
         }
 
         Notice?.Invoke($"the event stream of {name} keeps failing; polling every {_options.PollInterval.TotalSeconds:0}s instead");

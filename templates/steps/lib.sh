@@ -103,8 +103,10 @@ output() {
 
 # ---- input validation: the rules of ParameterRules (src/KataArgo.Lifecycle/WorkflowParameters.cs)
 
-readonly VERSION_RE='^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?$'
+readonly VERSION_RE='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?$'
 readonly DURATION_RE='^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'
+# The accepted form: first unit without leading zeros, later units below 60 (300s, 90m, 1h30m).
+readonly CANONICAL_DURATION_RE='^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)$'
 readonly DNS_LABEL_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
 readonly NODE_NAME_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
 # Label-selector grammar, as LabelSelectorText (C#) and the API server: requirements joined by ','.
@@ -151,15 +153,16 @@ check_value() {
   (( ${#value} <= MAX_LENGTH )) || die "$name: value is ${#value} characters long; at most $MAX_LENGTH are accepted"
   case $kind in
     version)
-      [[ $value =~ $VERSION_RE ]] || die "$name: '$value' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0" ;;
+      [[ $value =~ $VERSION_RE ]] || die "$name: '$value' is not a version; use X.Y.Z or X.Y.Z-suffix with numbers without leading zeros, e.g. 3.29.0" ;;
     boolean)
       [[ $value == true || $value == false ]] || die "$name: '$value' is not a boolean; use true or false" ;;
     duration:*)
       local seconds limit=${kind#duration:}
-      if ! seconds=$(duration_seconds "$value") || (( seconds == 0 )); then
-        die "$name: '$value' is not a duration; use a Go duration such as 300s, 10m or 1h30m"
-      fi
-      (( seconds <= limit )) || die "$name: '$value' is longer than the maximum $(format_limit "$limit")" ;;
+      seconds=$(duration_seconds "$value") || die "$name: '$value' is not a duration; use a Go duration such as 300s, 10m or 1h30m"
+      (( seconds > 0 )) || die "$name: '$value' is zero; give a positive duration such as 300s, 10m or 1h30m"
+      (( seconds <= limit )) || die "$name: '$value' is longer than the maximum $(format_limit "$limit")"
+      [[ $value =~ $CANONICAL_DURATION_RE ]] ||
+        die "$name: '$value' is not in the accepted form; write the first unit without leading zeros and later units below 60, e.g. 300s, 90m or 1h30m" ;;
     release)
       [[ ${#value} -le 53 && $value =~ $DNS_LABEL_RE ]] ||
         die "$name: '$value' is not a Helm release name; use lowercase letters, digits and '-' (at most 53)" ;;
@@ -198,7 +201,7 @@ check_value() {
       [[ $value =~ $CHART_RE ]] ||
         die "$name: '$value' is not a chart reference; use oci://registry/path, https://... or repo/chart" ;;
     pod64)
-      [[ -z $value || $value =~ $BASE64_RE ]] ||
+      [[ -z $value || ( $value =~ $BASE64_RE && $(( ${#value} % 4 )) == 0 ) ]] ||
         die "$name: the value is not base64; pass the Pod manifest encoded, e.g. -p $name=\$(base64 -w0 pod.yaml)" ;;
     *) die "internal: unknown kind $kind" ;;
   esac

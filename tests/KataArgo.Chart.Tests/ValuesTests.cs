@@ -20,14 +20,19 @@ public class ValuesTests
     [InlineData("images:\n  helms: x:1\n", "values: unknown key 'images.helms'")]
     [InlineData("defaults:\n  drainTimeout: 5 minutes\n", "values: defaults.drainTimeout: '5 minutes' is not a duration; use a Go duration such as 300s, 10m or 1h30m")]
     [InlineData("defaults:\n  recycleTimeout: 2h\n", "values: defaults.recycleTimeout: '2h' is longer than the maximum 1h")]
-    [InlineData("defaults:\n  drainEnabled: \"true\"\n", "values: defaults.drainEnabled: expected true or false")]
+    [InlineData("defaults:\n  drainEnabled: \"true\"\n", "values: defaults.drainEnabled: 'true' is not a boolean; use true or false, unquoted (--set, not --set-string)")]
+    [InlineData("defaults:\n  drainTimeout: 10\n", "values: defaults.drainTimeout: '10' is not a duration; use a Go duration such as 300s, 10m or 1h30m")]
+    [InlineData("defaults:\n  helmRelease: 123\n", "values: defaults.helmRelease: 123 is a number, not text; quote it in a values file or use --set-string defaults.helmRelease=123")]
+    [InlineData("defaults:\n  verificationTimeout: 0s\n", "values: defaults.verificationTimeout: '0s' is zero; give a positive duration such as 300s, 10m or 1h30m")]
+    [InlineData("argoNamespace: Bad_NS\n", "values: argoNamespace: 'Bad_NS' is not accepted; use a namespace name: lowercase letters, digits and '-' (at most 63)")]
+    [InlineData("kataDeploy:\n  multiInstallSuffix: A_B\n", "values: kataDeploy.multiInstallSuffix: 'A_B' is not accepted; use empty, or lowercase letters, digits and '-' (at most 32)")]
     [InlineData("defaults:\n  helmNamespace: Kube_System\n", "values: defaults.helmNamespace: 'Kube_System' is not a namespace name")]
-    [InlineData("defaults:\n  activeDeadlineSeconds: 10\n", "values: defaults.activeDeadlineSeconds: 10 is out of range")]
-    [InlineData("defaults:\n  activeDeadlineSeconds: soon\n", "values: defaults.activeDeadlineSeconds: expected a whole number")]
+    [InlineData("defaults:\n  activeDeadlineSeconds: 10\n", "values: defaults.activeDeadlineSeconds: 10 is out of range; use a whole number of seconds from 60 to 2592000 (30 days)")]
+    [InlineData("defaults:\n  activeDeadlineSeconds: soon\n", "values: defaults.activeDeadlineSeconds: 'soon' is not a whole number; use a whole number of seconds from 60 to 2592000 (30 days)")]
     [InlineData("images:\n  helm: alpine/k8s:latest\n", "values: images.helm: 'alpine/k8s:latest' uses :latest; pin a version")]
     [InlineData("images:\n  kubectl: alpine/k8s\n", "values: images.kubectl: 'alpine/k8s' has no tag; pin a version")]
     [InlineData("defaults:\n  nodeSelector: \"a=b; rm -rf /\"\n", "values: defaults.nodeSelector: 'a=b; rm -rf /' is not a label selector")]
-    [InlineData("defaults: [1, 2]\n", "values: defaults: expected a mapping")]
+    [InlineData("defaults: [1, 2]\n", "values: defaults: [1,2] is not a mapping; give the keys under defaults (defaults.helmRelease, ")]
     [InlineData("- a\n", "values file values-0.yaml: expected a mapping of values at the top level")]
     [InlineData("a: [\n", "values file values-0.yaml: not valid YAML")]
     public void Malformed_values_are_refused_with_one_line_naming_the_value_and_the_fix(string file, string expected)
@@ -46,6 +51,7 @@ public class ValuesTests
     [InlineData("kind: Pod\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node-a\n", VerificationPodRules.NoNodePlaceholder)]
     [InlineData("kind: Pod\nspec: {nodeName: ${NODE}}\n---\nkind: Pod\n", VerificationPodRules.SeveralDocuments)]
     [InlineData("kind: Pod\nspec: [\n", VerificationPodRules.NotYaml)]
+    [InlineData("kind: Pod\n---\nkind: Pod\n---\n", VerificationPodRules.SeveralDocuments)]
     public void The_verification_pod_must_be_one_pod_using_the_node_placeholder(string pod, string expected)
     {
         var error = Assert.Throws<ChartValuesException>(() => ChartValuesLoader.Load(new ChartValuesLoader.Sources
@@ -54,6 +60,20 @@ public class ValuesTests
         }));
 
         Assert.StartsWith(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("---\n")]
+    [InlineData("---  \n\n")]
+    [InlineData("---\r\n")]
+    public void A_closing_document_marker_is_not_a_second_document(string end)
+    {
+        var values = ChartValuesLoader.Load(new ChartValuesLoader.Sources
+        {
+            SetFile = [(ChartValues.VerificationPodPath, Samples.CudaVerificationPod + end)],
+        });
+
+        Assert.Contains("kind: Pod", values["defaults"]!["verificationPod"]!.GetValue<string>());
     }
 
     [Fact]

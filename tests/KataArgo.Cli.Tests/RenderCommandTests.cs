@@ -35,16 +35,123 @@ public class RenderCommandTests
     }
 
     [Fact]
-    public async Task Render_replaces_a_stale_chart_whole()
+    public async Task Render_refuses_a_directory_that_holds_anything_but_this_chart_and_touches_nothing()
     {
         using var cli = new CliRun();
-        cli.Write("chart/templates/stale.yaml", "kind: ConfigMap\n");
+        cli.Write("victim/notes.txt", "x\n");
+        Directory.CreateDirectory(cli.Path("victim/sub"));
 
-        var (exit, _, _) = await cli.Run("render", "--out", "chart");
+        var (exit, output, error) = await cli.Run("render", "--out", "victim");
 
-        Assert.Equal(0, exit);
-        Assert.False(File.Exists(cli.Path("chart/templates/stale.yaml")));
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("error: render --out victim: the directory is not empty and is not the kata-lifecycle-manager chart (it holds notes.txt, sub/); " +
+            "give a new or empty directory, or the chart's own\n", error);
+        Assert.Equal("x\n", File.ReadAllText(cli.Path("victim/notes.txt")));
+        Assert.True(Directory.Exists(cli.Path("victim/sub")));
+        Assert.Equal([cli.Path("victim/notes.txt")], cli.Files());
+    }
+
+    [Fact]
+    public async Task Render_into_the_working_directory_refuses_when_it_holds_other_files()
+    {
+        using var cli = new CliRun();
+        cli.Write("work.md", "mine\n");
+
+        var (exit, _, error) = await cli.Run("render", "--out", ".");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: render --out .: the directory is not empty and is not the kata-lifecycle-manager chart (it holds work.md)", error);
+        Assert.Equal([cli.Path("work.md")], cli.Files());
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_chart_directory_that_also_holds_files_it_does_not_write()
+    {
+        using var cli = new CliRun();
+        await cli.Run("render", "--out", "chart");
+        cli.Write("chart/templates/mine.yaml", "kind: ConfigMap\n");
+        File.AppendAllText(cli.Path("chart/values.yaml"), "# edited\n");
+        var before = cli.Files().Select(f => (f, File.ReadAllText(f))).ToList();
+
+        var (exit, _, error) = await cli.Run("render", "--out", "chart");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: render --out chart: the directory is not empty and is not the kata-lifecycle-manager chart (it holds templates/mine.yaml)", error);
+        Assert.Equal(before, cli.Files().Select(f => (f, File.ReadAllText(f))));
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_directory_whose_Chart_yaml_names_another_chart()
+    {
+        using var cli = new CliRun();
+        await cli.Run("render", "--out", "chart");
+        File.WriteAllText(cli.Path("chart/Chart.yaml"), "apiVersion: v2\nname: my-app\nversion: 1.0.0\n");
+
+        var (exit, _, error) = await cli.Run("render", "--out", "chart");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: render --out chart: the directory is not empty and is not the kata-lifecycle-manager chart (its Chart.yaml names my-app)", error);
+        Assert.Contains("name: my-app", File.ReadAllText(cli.Path("chart/Chart.yaml")));
+    }
+
+    [Fact]
+    public async Task Render_rewrites_its_own_chart_with_edited_and_missing_files_and_an_empty_directory()
+    {
+        using var cli = new CliRun();
+        await cli.Run("render", "--out", "chart");
+        File.AppendAllText(cli.Path("chart/values.yaml"), "# edited\n");
+        File.Delete(cli.Path("chart/README.md"));
+        Directory.CreateDirectory(cli.Path("empty"));
+
+        var own = await cli.Run("render", "--out", "chart");
+        var empty = await cli.Run("render", "--out", "empty");
+
+        Assert.Equal((0, 0), (own.Exit, empty.Exit));
         Assert.Equal(0, (await cli.Run("render", "--out", "chart", "--check")).Exit);
+        Assert.Equal(0, (await cli.Run("render", "--out", "empty", "--check")).Exit);
+        Assert.DoesNotContain(cli.Files(), f => f.Contains(".rendering-") || f.Contains(".kata-argo-"));
+    }
+
+    [Theory]
+    [InlineData("chart/")]
+    [InlineData("chart//")]
+    [InlineData("./chart/")]
+    public async Task Render_and_check_accept_a_trailing_slash(string output)
+    {
+        using var cli = new CliRun();
+
+        var render = await cli.Run("render", "--out", output);
+        var again = await cli.Run("render", "--out", output);
+        var check = await cli.Run("render", "--out", output, "--check");
+
+        Assert.Equal((0, 0, 0), (render.Exit, again.Exit, check.Exit));
+        Assert.True(File.Exists(cli.Path("chart/Chart.yaml")));
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_file_as_the_output_directory()
+    {
+        using var cli = new CliRun();
+        cli.Write("chart", "a file\n");
+
+        var render = await cli.Run("render", "--out", "chart");
+        var check = await cli.Run("render", "--out", "chart", "--check");
+
+        Assert.Equal((2, "error: render --out chart: is a file; give a directory\n"), (render.Exit, render.Error));
+        Assert.Equal((2, "error: render --out chart: is a file; give a directory\n"), (check.Exit, check.Error));
+        Assert.Equal("a file\n", File.ReadAllText(cli.Path("chart")));
+    }
+
+    [Fact]
+    public async Task Render_creates_missing_parent_directories()
+    {
+        using var cli = new CliRun();
+
+        var (exit, output, _) = await cli.Run("render", "--out", "a/b/chart");
+
+        Assert.Equal((0, "wrote 10 files to a/b/chart\n"), (exit, output));
+        Assert.True(File.Exists(cli.Path("a/b/chart/Chart.yaml")));
     }
 
     [Fact]

@@ -24,16 +24,47 @@ public class TemplateCommandTests
         Assert.Equal("true", parameters.Single(p => p!["name"]!.ToString() == "drain-enabled")!["value"]!.ToString());
     }
 
+    [Theory]
+    [InlineData("--set", "defaults.activeDeadlineSeconds=3600")]
+    [InlineData("-f", "deadline.yaml")]
+    public async Task Template_takes_the_run_deadline_however_it_is_typed(string flag, string value)
+    {
+        using var cli = new CliRun();
+        cli.Write("pod.yaml", Samples.CudaVerificationPod);
+        cli.Write("deadline.yaml", "defaults:\n  activeDeadlineSeconds: 3600\n");
+
+        var (exit, output, error) = await cli.Run("template", "--set-file", "defaults.verificationPod=pod.yaml", flag, value);
+
+        Assert.Equal((0, ""), (exit, error));
+        var workflow = ArgoYaml.LoadAll(output).Single(d => d.Root!["kind"]!.ToString() == "WorkflowTemplate").Root!;
+        Assert.Equal("3600", workflow["spec"]!["activeDeadlineSeconds"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Template_reads_a_verification_pod_file_that_ends_with_a_document_marker()
+    {
+        using var cli = new CliRun();
+        cli.Write("pod.yaml", Samples.CudaVerificationPod + "---\n");
+
+        var (exit, _, error) = await cli.Run("template", "--set-file", "defaults.verificationPod=pod.yaml");
+
+        Assert.Equal((0, ""), (exit, error));
+    }
+
     public static TheoryData<string, string[], string> BadInputs() => new()
     {
         { "no verification pod", [], "error: " + VerificationPodRules.Missing },
         { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod is a 'Deployment', not a Pod: pass a manifest with kind: Pod" },
         { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: " + VerificationPodRules.NoNodePlaceholder },
-        { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod: 'absent.yaml' does not exist" },
-        { "missing values file", ["-f", "absent.yaml"], "error: values file: 'absent.yaml' does not exist" },
+        { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod=absent.yaml: no such file" },
+        { "missing values file", ["-f", "absent.yaml"], "error: -f absent.yaml: no such file" },
+        { "values file is a directory", ["-f", "folder/"], "error: -f folder/: is a directory; give a file" },
+        { "pod file is a directory", ["--set-file", "defaults.verificationPod=folder"], "error: --set-file defaults.verificationPod=folder: is a directory; give a file" },
         { "unknown value", ["--set", "defaults.drianEnabled=true", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: unknown key 'defaults.drianEnabled'" },
         { "set without value", ["--set", "defaults.helmRelease"], "error: --set 'defaults.helmRelease': expected key=value" },
-        { "bad namespace", ["-n", "Not_A_Namespace", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: argoNamespace: 'Not_A_Namespace' is not valid" },
+        { "bad namespace", ["-n", "Not_A_Namespace", "--set-file", "defaults.verificationPod=pod.yaml"], "error: -n 'Not_A_Namespace' is not a namespace name; use lowercase letters, digits and '-' (at most 63)\n" },
+        { "number for a duration", ["--set", "defaults.drainTimeout=10", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.drainTimeout: '10' is not a duration; use a Go duration such as 300s, 10m or 1h30m\n" },
+        { "duration over the maximum", ["--set", "defaults.verificationTimeout=2h", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.verificationTimeout: '2h' is longer than the maximum 1h\n" },
     };
 
     [Theory]
@@ -44,6 +75,7 @@ public class TemplateCommandTests
         cli.Write("pod.yaml", Samples.CudaVerificationPod);
         cli.Write("deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${NODE}\n");
         cli.Write("unpinned.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${TEST_POD}\n");
+        Directory.CreateDirectory(cli.Path("folder"));
         var files = cli.Files();
 
         var (exit, output, error) = await cli.Run(["template", .. args]);

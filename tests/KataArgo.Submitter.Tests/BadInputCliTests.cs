@@ -26,6 +26,24 @@ public class BadInputCliTests
         Assert.Empty(server.Requests);
     }
 
+    public static TheoryData<string> PodCases() =>
+        [.. BadInput.Cases.Where(c => c.Layer == "cluster" && c.Parameters.ContainsKey("verification-pod")).Select(c => c.Id)];
+
+    [Theory]
+    [MemberData(nameof(PodCases))]
+    public async Task Submit_refuses_a_verification_pod_preflight_would_refuse_with_the_same_line_before_sending_anything(string id)
+    {
+        var bad = BadInput.Get(id);
+        await using var server = await FakeArgoServer.StartAsync();
+        string[] args = ["submit", "-p", "target-version=3.30.0", .. bad.Parameters.SelectMany(p => new[] { "-p", $"{p.Key}={BadInput.ParameterValue(p.Value)}" })];
+
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: " + bad.Error + "\n", result.Error);
+        Assert.Empty(server.Requests);
+    }
+
     [Theory]
     [MemberData(nameof(BadInput.Ids), "cli", MemberType = typeof(BadInput))]
     public async Task The_command_line_refuses_with_its_exit_code_and_submits_nothing(string id)
@@ -42,9 +60,11 @@ public class BadInputCliTests
         var result = await CliRunner.RunAsync(environment, null, bad.Args);
 
         Assert.Equal(bad.Exit, result.ExitCode);
-        Assert.StartsWith("error: ", result.Error);
-        Assert.Contains(bad.Error.Replace("{server}", server.Address), result.Error);
-        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        // One error line, last; before it only the retries, each announced as it happens.
+        var lines = result.Error.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("error: ", lines[^1]);
+        Assert.Contains(bad.Error.Replace("{server}", server.Address), lines[^1]);
+        Assert.All(lines[..^1], line => Assert.Matches("^warning: .*; retry [0-9] of [0-9] in ", line));
         Assert.Equal(0, server.Count("WorkflowService_SubmitWorkflow"));
         if (bad.Server != "stopped")
             await server.DisposeAsync();

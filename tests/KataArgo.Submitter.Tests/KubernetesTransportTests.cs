@@ -53,7 +53,8 @@ public class KubernetesTransportTests
         var result = await CliRunner.RunAsync(KubeEnvironment(api), null, "submit", "-p", "target-version=3.29.0");
 
         Assert.Equal(4, result.ExitCode);
-        Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace argo (the Kubernetes API at", result.Error);
+        Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace argo (from the kubeconfig context; the Kubernetes API at", result.Error);
+        Assert.DoesNotContain("pass -n argo", result.Error);
         Assert.Contains("helm install kata-lifecycle-manager", result.Error);
     }
 

@@ -7,7 +7,7 @@ public class ParameterValidationTests
 {
     [Theory]
     [InlineData("unknown parameter 'target-verison' (-p target-verison=3.29.0); valid parameters: target-version, helm-release", "submit", "-p", "target-verison=3.29.0")]
-    [InlineData("target-version: '3.29' is not a version; use X.Y.Z or X.Y.Z-suffix, e.g. 3.29.0", "submit", "-p", "target-version=3.29")]
+    [InlineData("target-version: '3.29' is not a version; use X.Y.Z or X.Y.Z-suffix with numbers without leading zeros, e.g. 3.29.0", "submit", "-p", "target-version=3.29")]
     [InlineData("target-version is required for entrypoint upgrade-all-nodes; e.g. -p target-version=3.29.0", "submit")]
     [InlineData("target-version: '' is not a version", "submit", "-p", "target-version=")]
     [InlineData("-p 'target-version': expected NAME=VALUE", "submit", "-p", "target-version")]

@@ -107,7 +107,7 @@ public class SubmitTests
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace kata", result.Error);
-        Assert.Contains("helm install kata-lifecycle-manager charts/kata-lifecycle-manager -n kata --set-file defaults.verificationPod=pod.yaml", result.Error);
+        Assert.Contains("helm install kata-lifecycle-manager charts/kata-lifecycle-manager -n kata --set argoNamespace=kata --set-file defaults.verificationPod=pod.yaml", result.Error);
         Assert.Contains("kata-argo template -n kata --set-file defaults.verificationPod=pod.yaml | kubectl apply --server-side -f -", result.Error);
         Assert.Equal(0, server.Count("WorkflowService_SubmitWorkflow"));
     }
@@ -191,7 +191,10 @@ public class SubmitTests
             "submit", "-p", "target-version=3.29.0");
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Equal($"error: cannot reach the Argo server at http://127.0.0.1:{port}/: GET http://127.0.0.1:{port}/api/v1/workflow-templates/argo/kata-lifecycle-manager: connection refused\n", result.Error);
+        var lines = result.Error.TrimEnd('\n').Split('\n');
+        Assert.Equal($"error: cannot reach the Argo server at http://127.0.0.1:{port}/: GET http://127.0.0.1:{port}/api/v1/workflow-templates/argo/kata-lifecycle-manager: connection refused", lines[^1]);
+        // Each retry is announced while it happens.
+        Assert.Equal(4, lines[..^1].Count(l => l.StartsWith($"warning: GET http://127.0.0.1:{port}/api/v1/workflow-templates/argo/kata-lifecycle-manager: connection refused; retry ", StringComparison.Ordinal)));
     }
 
     private static bool Start(System.Net.Sockets.TcpListener listener)

@@ -38,6 +38,16 @@ public static class BadInput
     /// <summary>Case ids of one layer, for [MemberData].</summary>
     public static IEnumerable<object[]> Ids(string layer) => Cases.Where(c => c.Layer == layer).Select(c => new object[] { c.Id });
 
+    /// <summary>A case's parameter value as sent: "@not-pinned" and "@not-a-pod" stand for base64 verification pods.</summary>
+    public static string ParameterValue(string value) => value switch
+    {
+        "@not-pinned" => Base64(Samples.UnpinnedVerificationPod),
+        "@not-a-pod" => Base64(Samples.ConfigMapManifest),
+        _ => value,
+    };
+
+    private static string Base64(string yaml) => Convert.ToBase64String(Encoding.UTF8.GetBytes(yaml));
+
     /// <summary>The value of a parameter as a command line shows it: long values abbreviated, control characters escaped.</summary>
     public static string Show(string value) =>
         value.Length > 60 ? $"{value[..8]}… ({value.Length} characters)" : value.Replace("\n", "\\n").Replace("|", "\\|");
@@ -70,7 +80,9 @@ public static class BadInput
             "run with it)."),
         ("cluster", "Refusals that need the cluster",
             "A run against the kubectl/helm doubles fails in `preflight` or `select-nodes` with this line; no kubectl or helm " +
-            "call that changes anything is made, and the exit handler finds nothing to restore (exit 1 is the failed step)."),
+            "call that changes anything is made, and the exit handler finds nothing to restore (exit 1 is the failed step). " +
+            "The verification-pod cases need no cluster: `kata-argo submit` refuses them first, with the same line and exit 2, " +
+            "and sends nothing."),
         ("values", "Chart values (`kata-argo template`, and `helm install` through values.schema.json and _helpers.tpl)",
             "`kata-argo template` prints nothing and writes nothing; exit 2."),
         ("cli", "Command line and connection",

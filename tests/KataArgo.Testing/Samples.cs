@@ -23,4 +23,29 @@ public static class Samples
                 memory: 16Gi
 
         """;
+
+    /// <summary>A Pod that names ${NODE} but is not pinned to it (bad-input value @not-pinned).</summary>
+    public const string UnpinnedVerificationPod = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: ${TEST_POD}
+          annotations:
+            node: ${NODE}
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: check
+            image: busybox:1.36
+        """;
+
+    /// <summary>Not a Pod (bad-input value @not-a-pod).</summary>
+    public const string ConfigMapManifest = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ${TEST_POD}
+        data:
+          node: ${NODE}
+        """;
 }

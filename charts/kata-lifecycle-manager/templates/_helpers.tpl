@@ -18,7 +18,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if not (trim $pod) -}}
 {{- fail "defaults.verificationPod is required: pass the verification Pod manifest with --set-file defaults.verificationPod=pod.yaml" -}}
 {{- end -}}
-{{- if regexMatch "(?m)^---[ \\t]*$" (trimPrefix "---" (trim $pod)) -}}
+{{- if regexMatch "(?m)^---[ \\t]*$" (trimSuffix "\n---" (trimPrefix "---" (trim $pod))) -}}
 {{- fail "defaults.verificationPod holds several YAML documents: pass a single Pod manifest" -}}
 {{- end -}}
 {{- $doc := fromYaml $pod -}}

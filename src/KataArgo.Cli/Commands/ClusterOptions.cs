@@ -14,7 +14,7 @@ internal sealed class ClusterOptions
     private readonly Option<bool?> _insecure = Flag("--insecure-skip-verify", "-k", "do not verify the Argo server's certificate (ARGO_INSECURE_SKIP_VERIFY)");
     private readonly Option<string?> _token = new("--token") { Description = "Argo server token, 'Bearer xxx' or bare (ARGO_TOKEN)" };
     private readonly Option<bool> _kube = new("--kube") { Description = "use the Kubernetes API (kubeconfig or in-cluster) even when an Argo server is configured" };
-    private readonly Option<string?> _namespace = new("--namespace", "-n") { Description = "namespace of the WorkflowTemplate and its runs (ARGO_NAMESPACE; default: the kubeconfig's, else argo)" };
+    private readonly Option<string?> _namespace = new("--namespace", "-n") { Description = "namespace of the WorkflowTemplate and its runs: the chart's argoNamespace (ARGO_NAMESPACE; default: the kubeconfig context's namespace, else argo)" };
     private readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)" };
     private readonly Option<string?> _context = new("--context") { Description = "kubeconfig context to use" };
     private readonly bool _kubernetesOnly;
@@ -49,6 +49,16 @@ internal sealed class ClusterOptions
         Kube = _kubernetesOnly || parsed.GetValue(_kube),
         KubeConfig = parsed.GetValue(_kubeconfig) is { } path ? console.Resolve(path) : null,
         KubeContext = parsed.GetValue(_context),
+    };
+
+    /// <summary>The transports' retries, each announced on stderr as it happens.</summary>
+    public static RetryOptions Retry(CliConsole console) => console.Retry with
+    {
+        Notice = message =>
+        {
+            console.Error.WriteLine("warning: " + message);
+            console.Error.Flush();
+        },
     };
 
     /// <summary>A <c>-p name=value</c> option (repeatable).</summary>

@@ -15,8 +15,8 @@ internal static class PlanCommand
         command.SetAction((parsed, cancellationToken) => ClusterOptions.Run(console, async () =>
         {
             var values = UpgradePlanner.Parameters(parsed.GetValue(parameters) ?? []);
-            var connection = ConnectionSettings.ResolveKubernetes(cluster.Flags(parsed, console), console.Env);
-            using var transport = new KubernetesTransport(connection, console.Clock);
+            var connection = ConnectionSettings.ResolveKubernetes(cluster.Flags(parsed, console), console.Env, argoServerAlternative: false);
+            using var transport = new KubernetesTransport(connection, console.Clock, ClusterOptions.Retry(console));
             var plan = await new UpgradePlanner(transport).PlanAsync(values, cancellationToken);
             console.Out.Write(PlanText.Format(plan));
             return ExitCodes.Success;

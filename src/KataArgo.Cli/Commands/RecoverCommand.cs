@@ -32,7 +32,7 @@ internal static class RecoverCommand
             if (extra.FirstOrDefault(p => p.Key is "run" or "helm-release" or "helm-namespace") is { Key: { } fixedName })
                 throw new UsageException($"{fixedName} is taken from the run {run}; do not pass -p {fixedName}");
             var connection = ConnectionSettings.Resolve(cluster.Flags(parsed, console), console.Env);
-            using var transport = WorkflowTransport.Create(connection, console.Clock);
+            using var transport = WorkflowTransport.Create(connection, console.Clock, ClusterOptions.Retry(console));
 
             var original = await transport.GetWorkflowAsync(run, cancellationToken);
             if (!WorkflowWatcher.IsFinished(original))

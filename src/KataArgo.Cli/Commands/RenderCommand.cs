@@ -10,19 +10,23 @@ internal static class RenderCommand
     {
         var output = new Option<string>("--out", "-o")
         {
-            Description = "chart directory to write",
+            Description = "chart directory to write: new, empty, or this chart's own (anything else is refused)",
             DefaultValueFactory = _ => ChartMetadata.DefaultDirectory,
         };
         var check = new Option<bool>("--check") { Description = "write nothing; exit 1 with a summary when the directory differs" };
         var command = new Command("render", "write the kata-lifecycle-manager Helm chart") { output, check };
         command.SetAction(parsed =>
         {
-            var directory = console.Resolve(parsed.GetValue(output)!);
+            var shown = parsed.GetValue(output)!;
+            var directory = CliPaths.Directory(console, shown, "render --out " + shown);
             var files = ChartRenderer.Render();
             if (parsed.GetValue(check))
-                return Check(console, parsed.GetValue(output)!, directory, files);
-            ChartDirectory.Replace(directory, files);
-            console.Out.WriteLine($"wrote {files.Count} files to {parsed.GetValue(output)}");
+                return Check(console, shown, directory, files);
+            if (ChartDirectory.WhyNotWritable(directory, files) is { } reason)
+                throw new UsageException($"render --out {shown}: the directory is not empty and is not the {ChartMetadata.Name} chart ({reason}); " +
+                    "give a new or empty directory, or the chart's own");
+            ChartDirectory.Write(directory, files);
+            console.Out.WriteLine($"wrote {files.Count} files to {shown}");
             return ExitCodes.Success;
         });
         return command;

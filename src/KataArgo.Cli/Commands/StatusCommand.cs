@@ -16,7 +16,7 @@ internal static class StatusCommand
         {
             var runName = WatchCommand.CheckRunName(parsed.GetValue(name)!);
             var connection = ConnectionSettings.Resolve(cluster.Flags(parsed, console), console.Env);
-            using var transport = WorkflowTransport.Create(connection, console.Clock);
+            using var transport = WorkflowTransport.Create(connection, console.Clock, ClusterOptions.Retry(console));
             var run = RunProgress.Read(await transport.GetWorkflowAsync(runName, cancellationToken));
             console.Out.Write(ProgressText.Format(run, console.Clock.GetUtcNow()));
             return RunOutcome.Finish(run);

@@ -28,7 +28,7 @@ internal static class SubmitCommand
             var mode = Mode(parsed, watch, wait);
             var request = RunRequest.Create(parsed.GetValue(entrypoint), parsed.GetValue(parameters) ?? [], parsed.GetValue(name));
             var connection = ConnectionSettings.Resolve(cluster.Flags(parsed, console), console.Env);
-            using var transport = WorkflowTransport.Create(connection, console.Clock);
+            using var transport = WorkflowTransport.Create(connection, console.Clock, ClusterOptions.Retry(console));
             return await SubmitAsync(console, transport, request, mode, cancellationToken);
         }));
         return command;

@@ -19,9 +19,11 @@ internal static class TemplateCommand
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(ns) is { } namespaceName && !Lifecycle.ParameterRules.IsDnsLabel(namespaceName))
+                throw new UsageException($"-n '{Lifecycle.ParameterRules.Show(namespaceName)}' is not a namespace name; use lowercase letters, digits and '-' (at most 63)");
             var sources = new ChartValuesLoader.Sources
             {
-                Files = [.. (parsed.GetValue(values) ?? []).Select(f => (f, ReadFile(console, f, "values file")))],
+                Files = [.. (parsed.GetValue(values) ?? []).Select(f => (f, CliPaths.ReadFile(console, f, "-f " + f)))],
                 Set = [.. parsed.GetValue(set) ?? [], .. parsed.GetValue(ns) is { } n ? [$"argoNamespace={n}"] : Array.Empty<string>()],
                 SetString = parsed.GetValue(setString) ?? [],
                 SetFile = [.. (parsed.GetValue(setFile) ?? []).Select(a => SetFileSource(console, a))],
@@ -46,14 +48,6 @@ internal static class TemplateCommand
         var equals = assignment.IndexOf('=');
         if (equals <= 0 || equals == assignment.Length - 1)
             throw new UsageException($"--set-file '{assignment}': expected key=FILE, e.g. --set-file defaults.verificationPod=pod.yaml");
-        return (assignment[..equals], ReadFile(console, assignment[(equals + 1)..], $"--set-file {assignment[..equals]}"));
-    }
-
-    private static string ReadFile(CliConsole console, string path, string what)
-    {
-        var full = console.Resolve(path);
-        if (!File.Exists(full))
-            throw new UsageException($"{what}: '{path}' does not exist");
-        return File.ReadAllText(full);
+        return (assignment[..equals], CliPaths.ReadFile(console, assignment[(equals + 1)..], "--set-file " + assignment));
     }
 }

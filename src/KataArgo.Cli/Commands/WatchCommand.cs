@@ -17,9 +17,10 @@ internal static class WatchCommand
         {
             var run = CheckRunName(parsed.GetValue(name)!);
             var connection = ConnectionSettings.Resolve(cluster.Flags(parsed, console), console.Env);
-            using var transport = WorkflowTransport.Create(connection, console.Clock);
-            await transport.GetWorkflowAsync(run, cancellationToken); // names a missing run before watching
-            return await RunWatch.FollowAsync(console, transport, run, WatchMode.Watch, cancellationToken);
+            using var transport = WorkflowTransport.Create(connection, console.Clock, ClusterOptions.Retry(console));
+            // Names a missing run before watching, and shows a finished one at once.
+            var current = await transport.GetWorkflowAsync(run, cancellationToken);
+            return await RunWatch.FollowAsync(console, transport, run, WatchMode.Watch, cancellationToken, current);
         }));
         return command;
     }

@@ -23,7 +23,8 @@ internal static class ProgressText
         Field("Started", run.StartedAt is { } started ? started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : null);
         Field("Duration", run.Elapsed(now) is { } elapsed ? Duration(elapsed) : null);
         Field("Step", run.IsFinished ? null : run.CurrentStep);
-        Field("Message", run.Message);
+        Field("Failed at", run.Failure is { } failure ? RunOutcome.Where(failure) + (string.IsNullOrEmpty(failure.Message) ? "" : $": {failure.Message}") : null);
+        Field("Message", RunOutcome.IsArgoChildFailure(run.Message) || run.Message == run.Failure?.Message ? null : run.Message);
         if (run.Nodes.Count > 0)
         {
             text.Append('\n');

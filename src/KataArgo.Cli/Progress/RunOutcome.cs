@@ -15,6 +15,18 @@ internal static class RunOutcome
         throw new CliException(ExitCodes.Failed, Describe(run));
     }
 
+    /// <summary>"node node-b, step verify"; "step stage"; "the run was stopped".</summary>
+    public static string Where(RunFailure failure) => failure switch
+    {
+        { Node: { } node, Step: { } step } => $"node {node}, step {step}",
+        { Step: { } step } => $"step {step}",
+        _ => "the run was stopped",
+    };
+
+    /// <summary>Argo's message of a steps node whose child failed: says nothing the failed pod does not say better.</summary>
+    public static bool IsArgoChildFailure(string? message) =>
+        message is not null && message.StartsWith("child '", StringComparison.Ordinal) && message.EndsWith("' failed", StringComparison.Ordinal);
+
     public static string Describe(RunProgress run)
     {
         var failure = run.Failure;
@@ -24,7 +36,7 @@ internal static class RunOutcome
             { Step: { } step } => $"step {step} failed",
             _ => "the run was stopped",
         };
-        var said = failure?.Message ?? run.Message;
+        var said = failure?.Message ?? (IsArgoChildFailure(run.Message) ? null : run.Message);
         var line = $"{run.Name} {run.Phase}: {where}{(string.IsNullOrEmpty(said) ? "" : $" ({said})")}";
         var touched = run.Nodes.Any(n => n.StartedAt is not null);
         if (run.CleanupFailed)

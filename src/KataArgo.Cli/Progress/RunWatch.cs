@@ -15,10 +15,14 @@ internal enum WatchMode
 /// <summary>Follows a run to its end, shows it, and returns the exit code that reflects its result.</summary>
 internal static class RunWatch
 {
-    public static async Task<int> FollowAsync(CliConsole console, WorkflowTransport transport, string name, WatchMode mode, CancellationToken cancellationToken)
+    /// <param name="current">The run as just read, if it was: a finished run is shown at once, without watching.</param>
+    public static async Task<int> FollowAsync(CliConsole console, WorkflowTransport transport, string name, WatchMode mode, CancellationToken cancellationToken,
+        Argo.Workflows.Client.Workflow? current = null)
     {
         var watcher = new WorkflowWatcher(transport, console.Clock) { Notice = message => console.Error.WriteLine("warning: " + message) };
-        var runs = Read(watcher.WatchAsync(name, cancellationToken));
+        var runs = current is not null && WorkflowWatcher.IsFinished(current)
+            ? Read(Once(current), cancellationToken)
+            : Read(watcher.WatchAsync(name, cancellationToken), cancellationToken);
         RunProgress? last = null;
         if (mode == WatchMode.Watch && LiveProgress.IsTerminal(console))
         {
@@ -44,6 +48,13 @@ internal static class RunWatch
             ? throw new CliException(ExitCodes.Failed, $"the watch of {name} ended before the run did")
             : RunOutcome.Finish(last);
     }
+
+#pragma warning disable CS1998 // an async iterator of one element
+    private static async IAsyncEnumerable<Argo.Workflows.Client.Workflow> Once(Argo.Workflows.Client.Workflow workflow)
+    {
+        yield return workflow;
+    }
+#pragma warning restore CS1998
 
     private static async IAsyncEnumerable<RunProgress> Read(IAsyncEnumerable<Argo.Workflows.Client.Workflow> workflows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -31,7 +31,7 @@ public sealed class PreflightTests(ITestOutputHelper output)
     [InlineData("taint-value-alone", "node-taint-value: 'gpu' needs node-taint-key")]
     [InlineData("bad-boolean", "drain-enabled: 'yes' is not a boolean; use true or false")]
     [InlineData("long-drain", "drain-timeout: '3h' is longer than the maximum 2h")]
-    [InlineData("zero-timeout", "verification-timeout: '0s' is not a duration")]
+    [InlineData("zero-timeout", "verification-timeout: '0s' is zero; give a positive duration")]
     [InlineData("latest-image", "helm-image: 'alpine/k8s:latest' uses :latest")]
     [InlineData("untagged-image", "kubectl-image: 'alpine/k8s' has no tag")]
     public void Refuses_before_anything_changes(string @case, string reason)

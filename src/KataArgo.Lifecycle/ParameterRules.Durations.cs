@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+
+namespace KataArgo.Lifecycle;
+
+/// <summary>
+/// Durations: the accepted form is a Go duration of whole hours, minutes and seconds whose first
+/// unit has no leading zero and whose later units are below 60 (300s, 10m, 90m, 1h30m, 1h05m),
+/// greater than zero and at most the parameter's maximum. <see cref="DurationPattern"/> writes
+/// exactly that set as one regular expression, for values.schema.json (Helm's JSON schema
+/// validators: Go RE2 and ECMA-262 alike), so the chart refuses what <see cref="Check"/> refuses.
+/// </summary>
+public static partial class ParameterRules
+{
+    private const string Space = "[ \\t\\n\\r\\f\\v]";
+    private const string SelectorKey = "([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";
+    private const string SelectorValue = "([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?";
+    private const string SelectorRequirement =
+        Space + "*(" + SelectorKey + Space + "+(in|notin)" + Space + "*\\(" + Space + "*" + SelectorValue + Space + "*(," + Space + "*" + SelectorValue + Space + "*)*\\)" +
+        "|" + SelectorKey + Space + "*(==|=|!=)" + Space + "*" + SelectorValue + "|(!" + Space + "*)?" + SelectorKey + ")" + Space + "*";
+
+    /// <summary>
+    /// Label selectors as one regular expression for values.schema.json: the grammar of lib.sh's
+    /// SELECTOR_RE and <see cref="LabelSelectorText.IsValid"/>.
+    /// </summary>
+    public const string SelectorPattern = "^(" + Space + "*|" + SelectorRequirement + "(," + SelectorRequirement + ")*)$";
+
+    /// <summary>
+    /// Comma-separated node names for values.schema.json, as two patterns that must both hold
+    /// (RE2 has no look-ahead): the DNS-subdomain shape of each name, and each name's length of at most 253.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NodeListPatterns =
+    [
+        @"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(,[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)*)?$",
+        @"^([^,]{1,253}(,[^,]{1,253})*)?$",
+    ];
+
+    /// <summary>The durations from 1s to <paramref name="max"/> in the accepted form, anchored; no look-arounds.</summary>
+    public static string DurationPattern(TimeSpan max)
+    {
+        var limit = (int)max.TotalSeconds;
+        if (limit < 1 || limit != max.TotalSeconds)
+            throw new ArgumentOutOfRangeException(nameof(max), max, "a whole number of seconds, at least 1");
+        var alternatives = new List<string> { Range(1, limit) + "s" };
+        var (minutes, secondsLeft) = Math.DivRem(limit, 60);
+        if (minutes >= 2)
+            alternatives.Add($"{Range(1, minutes - 1)}m(?:{Later(0, 59)}s)?");
+        if (minutes >= 1)
+            alternatives.Add($"{Range(minutes, minutes)}m(?:{Later(0, secondsLeft)}s)?");
+        var (hours, rest) = Math.DivRem(limit, 3600);
+        if (hours >= 2)
+            alternatives.Add($"{Range(1, hours - 1)}h(?:{Later(0, 59)}m)?(?:{Later(0, 59)}s)?");
+        if (hours >= 1)
+            alternatives.Add($"{Range(hours, hours)}h{Tail(rest)}");
+        return "^(?:" + string.Join("|", alternatives) + ")$";
+    }
+
+    /// <summary>Optional minutes and seconds (each below 60) adding up to at most <paramref name="budget"/> seconds (under an hour).</summary>
+    private static string Tail(int budget)
+    {
+        var (minutes, seconds) = Math.DivRem(budget, 60);
+        var options = new List<string> { $"(?:{Later(0, Math.Min(59, budget))}s)?" };
+        if (minutes >= 1)
+            options.Add($"{Later(0, minutes - 1)}m(?:{Later(0, 59)}s)?");
+        options.Add($"{Later(minutes, minutes)}m(?:{Later(0, seconds)}s)?");
+        return "(?:" + string.Join("|", options) + ")";
+    }
+
+    /// <summary>A unit after the first: one or two digits (a leading zero allowed) worth from lo to hi (at most 59).</summary>
+    private static string Later(int lo, int hi)
+    {
+        var options = new List<string>();
+        if (lo <= 9)
+            options.Add("0?" + Range(lo, Math.Min(hi, 9)));
+        if (hi >= 10)
+            options.Add(Range(Math.Max(lo, 10), hi));
+        return options.Count == 1 ? options[0] : "(?:" + string.Join("|", options) + ")";
+    }
+
+    /// <summary>The whole numbers from lo to hi, written without leading zeros.</summary>
+    internal static string Range(int lo, int hi)
+    {
+        var options = new List<string>();
+        for (var digits = Digits(lo); digits <= Digits(hi); digits++)
+        {
+            var from = Math.Max(lo, digits == 1 ? 0 : Pow10(digits - 1));
+            var to = Math.Min(hi, Pow10(digits) - 1);
+            if (from <= to)
+                options.Add(SameLength(Text(from), Text(to)));
+        }
+        return options.Count == 1 ? options[0] : "(?:" + string.Join("|", options) + ")";
+    }
+
+    /// <summary>The numbers from a to b, both written with the same number of digits.</summary>
+    private static string SameLength(string a, string b)
+    {
+        if (a.Length == 1)
+            return a == b ? a : $"[{a}-{b}]";
+        if (a[0] == b[0])
+            return a[0] + SameLength(a[1..], b[1..]);
+        var rest = a.Length - 1;
+        var any = rest == 1 ? "[0-9]" : $"[0-9]{{{rest}}}";
+        var lowFull = a[1..].All(c => c == '0');
+        var highFull = b[1..].All(c => c == '9');
+        var options = new StringBuilder();
+        void Add(string option) => options.Append(options.Length == 0 ? "" : "|").Append(option);
+        var first = lowFull ? a[0] : (char)(a[0] + 1);
+        var last = highFull ? b[0] : (char)(b[0] - 1);
+        if (!lowFull)
+            Add(a[0] + SameLength(a[1..], new string('9', rest)));
+        if (first <= last)
+            Add((first == last ? first.ToString() : $"[{first}-{last}]") + any);
+        if (!highFull)
+            Add(b[0] + SameLength(new string('0', rest), b[1..]));
+        return options.ToString().Contains('|') ? $"(?:{options})" : options.ToString();
+    }
+
+    private static int Digits(int n) => Text(n).Length;
+
+    private static int Pow10(int n) => (int)Math.Pow(10, n);
+
+    private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
+}
