@@ -46,7 +46,7 @@ public static class StepPermissions
         // Nodes: selection, status annotations and labels, cordon and uncordon.
         new(PermissionScope.Cluster, "", ["nodes"], ["get", "list", "patch"],
             "select-nodes, cordon, drain, uncordon, cleanup",
-            "read nodes to select them; patch labels, annotations and spec.unschedulable (cordon/uncordon)"),
+            "read nodes to select them; patch labels, annotations and spec.unschedulable (cordon/uncordon); kata-deploy's ClusterRole grants get/patch too"),
 
         // kubectl drain works on the node's pods, which live in any namespace.
         new(PermissionScope.Cluster, "", ["pods"], ["get", "list"],
@@ -56,22 +56,39 @@ public static class StepPermissions
         new(PermissionScope.Cluster, "apps", ["daemonsets"], ["get"],
             "drain", "kubectl drain --ignore-daemonsets checks that a DaemonSet pod's owner exists"),
 
+        // Helm renders kata-deploy's templates, which `lookup` every DaemonSet and Deployment in the
+        // cluster (node-feature-discovery detection); Helm stops an upgrade on a forbidden lookup.
+        new(PermissionScope.Cluster, "apps", ["daemonsets"], ["list", "watch"],
+            "preflight, stage, finish, cleanup (helm)",
+            "list: kata-deploy's lookup of every DaemonSet; watch (and list, get): held because kata-deploy's own ClusterRole grants them"),
+        new(PermissionScope.Cluster, "apps", ["deployments"], ["list"],
+            "preflight, stage, finish, cleanup (helm)",
+            "kata-deploy's templates `lookup` every Deployment in the cluster (node-feature-discovery detection); Helm stops on a forbidden lookup"),
+
         // kata-deploy's cluster-scoped objects, which helm upgrade and rollback manage.
         new(PermissionScope.Cluster, "node.k8s.io", ["runtimeclasses"], ["get", "list", "create", "update", "patch", "delete"],
             "stage, finish, cleanup (helm)",
-            "kata-deploy manages one RuntimeClass per shim; which exist depends on its version and values"),
-        new(PermissionScope.Cluster, "rbac.authorization.k8s.io", ["clusterroles"], ["get", "update", "patch", "escalate", "bind"],
+            "kata-deploy manages one RuntimeClass per shim; which exist depends on its version and values (its 3.29-4.0 ClusterRole grants get/list/patch too)"),
+        new(PermissionScope.Cluster, "rbac.authorization.k8s.io", ["clusterroles"], ["get", "update", "patch"],
             "stage, finish, cleanup (helm)",
-            "update kata-deploy's own ClusterRole; escalate and bind on that name only, so this account need not hold its rules")
+            "update kata-deploy's own ClusterRole, whose rules change between versions; Kubernetes allows it because this account holds every rule it contains (below), so neither escalate nor bind is granted")
         { ResourceNames = [$"kata-deploy-role{Suffix}"] },
         new(PermissionScope.Cluster, "rbac.authorization.k8s.io", ["clusterrolebindings"], ["get", "update", "patch"],
-            "stage, finish, cleanup (helm)", "update kata-deploy's own ClusterRoleBinding")
+            "stage, finish, cleanup (helm)", "update kata-deploy's own ClusterRoleBinding (allowed because this account holds the rules of the role it binds)")
         { ResourceNames = [$"kata-deploy-rb{Suffix}"] },
-        new(PermissionScope.Cluster, "nfd.k8s-sigs.io", ["nodefeaturerules"], ["get", "update", "patch", "delete"],
-            "stage, finish, cleanup (helm)", "kata-deploy 4.1+ manages its NodeFeatureRule when Node Feature Discovery is installed")
-        { ResourceNames = [$"kata-tee-keys{Suffix}"] },
-        new(PermissionScope.Cluster, "nfd.k8s-sigs.io", ["nodefeaturerules"], ["create"],
-            "stage (helm)", "the first upgrade to kata-deploy 4.1+ creates it (a create cannot be limited by name)"),
+
+        // The rules of kata-deploy's own ClusterRole (kata-deploy-role, union over 3.29.0-4.1.0, from the
+        // charts' templates/kata-rbac.yaml): Kubernetes' escalation check lets an account write a role only
+        // with rules it holds itself (or with escalate/bind, which would let it grant itself anything).
+        // nodes get/patch and runtimeclasses get/list/patch are above; daemonsets get/list/watch too.
+        new(PermissionScope.Cluster, "", ["nodes/proxy"], ["get"],
+            "stage, finish, cleanup (helm)",
+            "held because kata-deploy 4.0+'s ClusterRole grants it (its pod reads the kubelet's /configz); not used by any step"),
+        new(PermissionScope.Cluster, "apiextensions.k8s.io", ["customresourcedefinitions"], ["get", "list"],
+            "stage, finish, cleanup (helm)", "held because kata-deploy 3.29-4.0's ClusterRole grants it; not used by any step"),
+        new(PermissionScope.Cluster, "nfd.k8s-sigs.io", ["nodefeaturerules"], ["get", "list", "watch", "create", "update", "patch", "delete"],
+            "stage, finish, cleanup (helm)",
+            "kata-deploy 4.1+ manages its NodeFeatureRule when Node Feature Discovery is installed; held in full because kata-deploy 3.29-4.0's ClusterRole grants these verbs on every NodeFeatureRule"),
 
         // The kata-deploy release namespace (often kube-system: writes are limited to kata-deploy's names).
         new(PermissionScope.HelmNamespace, "", ["secrets"], ["get", "list", "create", "update", "patch", "delete"],

@@ -68,6 +68,13 @@ public sealed class RealCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>A second cluster with a copy of this one's objects, to follow another branch of a run.</summary>
+    public async Task<RealCluster> ForkAsync()
+    {
+        var api = await KubeApi.StartAsync(Api.Store.Clone());
+        return new RealCluster(api, Helm, Directory.CreateTempSubdirectory("kata-real-").FullName, Registry, Chart);
+    }
+
     public static RbacTarget Target() => new(WorkflowNamespace, HelmNamespace, VerificationNamespace, Release, "");
 
     /// <summary>This chart's ServiceAccount and RBAC for the target, as JSON objects.</summary>

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 namespace KataArgo.Testing.Kube;
 
 /// <summary>
-/// Reads the Kubernetes protobuf encoding ("k8s\0" + runtime.Unknown) of the one object the real
-/// clients send that way here: client-go's typed clientset, which Helm's Secret storage driver
-/// uses, writes Secrets as protobuf. Field numbers from k8s.io/api/core/v1/generated.proto and
-/// k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto.
+/// Reads the Kubernetes protobuf encoding ("k8s\0" + runtime.Unknown) of the objects the real
+/// clients send that way here: client-go's typed clientset writes Secrets (Helm's storage driver)
+/// and SelfSubjectAccessReviews (kubectl auth can-i) as protobuf. Field numbers from
+/// k8s.io/api/{core,authorization}/v1/generated.proto and k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto.
 /// </summary>
 public static class Protobuf
 {
@@ -31,8 +31,10 @@ public static class Protobuf
             else if (field == 2)
                 raw = value.ToArray();
         }
+        if (apiVersion == "authorization.k8s.io/v1" && kind == "SelfSubjectAccessReview")
+            return AccessReview(raw);
         if (apiVersion != "v1" || kind != "Secret")
-            throw new InvalidOperationException($"protobuf bodies of {apiVersion} {kind} are not read; only Secrets are");
+            throw new InvalidOperationException($"protobuf bodies of {apiVersion} {kind} are not read; only Secrets and SelfSubjectAccessReviews are");
         var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret" };
         var data = new JsonObject();
         foreach (var (field, value) in Fields(raw))
@@ -50,6 +52,24 @@ public static class Protobuf
         if (data.Count > 0)
             secret["data"] = data;
         return secret;
+    }
+
+    private static JsonObject AccessReview(byte[] raw)
+    {
+        string[] names = ["", "namespace", "verb", "group", "version", "resource", "subresource", "name"];
+        var attributes = new JsonObject();
+        foreach (var (field, spec) in Fields(raw))
+            if (field == 2)
+                foreach (var (f, value) in Fields(spec))
+                    if (f == 1)
+                        foreach (var (a, text) in Fields(value))
+                            if (a < names.Length)
+                                attributes[names[a]] = Text(text);
+        return new JsonObject
+        {
+            ["apiVersion"] = "authorization.k8s.io/v1", ["kind"] = "SelfSubjectAccessReview", ["metadata"] = new JsonObject(),
+            ["spec"] = new JsonObject { ["resourceAttributes"] = attributes },
+        };
     }
 
     private static JsonObject ObjectMeta(ReadOnlyMemory<byte> bytes)

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using KataArgo.Testing;
 using KataArgo.Testing.Kube;
 
-namespace KataArgo.Scripts.Tests.RealHelm;
+namespace KataArgo.Testing;
 
 /// <summary>
 /// The real kata-deploy charts of ../shared/kata-deploy-charts (read there, never copied into the
