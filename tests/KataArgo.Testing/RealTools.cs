@@ -37,6 +37,31 @@ public static class RealTools
         return $"{string.Join(", ", missing)} not installed in .tools/bin; run: bash .ci/install-tools";
     }
 
+    /// <summary>Runs the binary with the arguments (HOME in a fresh directory); its exit code and output.</summary>
+    public static (int Exit, string Stdout, string Stderr) Run(RealTool tool, params string[] args)
+    {
+        var home = Directory.CreateTempSubdirectory("kata-tool-home-").FullName;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(Require(tool))
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            foreach (var a in args)
+                start.ArgumentList.Add(a);
+            start.Environment["HOME"] = home;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            return (process.ExitCode, stdout.Result, stderr.Result);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     /// <summary>The binary's path; throws (fails the test) when it is missing.</summary>
     public static string Require(RealTool tool) =>
         tool.Installed ? tool.Path
