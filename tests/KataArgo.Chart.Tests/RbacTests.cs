@@ -71,7 +71,7 @@ public class RbacTests
     {
         foreach (var rule in AllRules(Objects()).Where(r => r.Resources.Any(RbacResources.Contains)))
         {
-            Assert.All(rule.Verbs, v => Assert.Contains(v, new[] { "get", "update", "patch" }));
+            Assert.All(rule.Verbs, v => Assert.Contains(v, new[] { "get", "patch" }));
             Assert.NotNull(rule.ResourceNames);
             Assert.All(rule.ResourceNames, n => Assert.Matches("^kata-deploy-(role|rb)-gpu$", n));
         }

@@ -38,7 +38,10 @@ public static class RealTools
     }
 
     /// <summary>Runs the binary with the arguments (HOME in a fresh directory); its exit code and output.</summary>
-    public static (int Exit, string Stdout, string Stderr) Run(RealTool tool, params string[] args)
+    public static (int Exit, string Stdout, string Stderr) Run(RealTool tool, params string[] args) => Run(tool, args, null);
+
+    /// <summary>Runs the binary with the arguments and extra environment (HOME in a fresh directory).</summary>
+    public static (int Exit, string Stdout, string Stderr) Run(RealTool tool, string[] args, IReadOnlyDictionary<string, string>? env)
     {
         var home = Directory.CreateTempSubdirectory("kata-tool-home-").FullName;
         try
@@ -50,6 +53,8 @@ public static class RealTools
             foreach (var a in args)
                 start.ArgumentList.Add(a);
             start.Environment["HOME"] = home;
+            foreach (var (k, v) in env ?? new Dictionary<string, string>())
+                start.Environment[k] = v;
             using var process = System.Diagnostics.Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
