@@ -23,10 +23,10 @@ record=$(get_optional configmap "$(record_name "$RUN")" -n "$WORKFLOW_NAMESPACE"
 [[ -n $record ]] || die "finish: run record $WORKFLOW_NAMESPACE/$(record_name "$RUN") is missing"
 { read -r phase; read -r staged; } < <(jq -r '.data.phase // "", .data["staged-revision"] // ""' <<<"$record")
 [[ $phase == staged ]] || die "finish: run record says phase '$phase', not staged; the run was rolled back, submit a new run"
-current=$(retry helm list -n "$HELM_NAMESPACE" --filter "^${HELM_RELEASE}\$" --all -o json |
-  jq -r --arg name "$HELM_RELEASE" '[.[]? | select(.name == $name)][0] // {} | "\(.revision // "")/\(.status // "")"')
-[[ $current == "$staged/deployed" ]] ||
-  die "finish: release $HELM_NAMESPACE/$HELM_RELEASE is revision ${current%/*} (${current#*/}), not revision $staged staged by this run; leaving it as it is"
+current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
+read -r revision status _ <<<"$current"
+[[ $revision == "$staged" && $status == deployed ]] ||
+  die "finish: release $HELM_NAMESPACE/$HELM_RELEASE is revision ${revision:-none} (${status:-missing}), not revision $staged staged by this run; leaving it as it is"
 
 wait_daemonset_synced "$HELM_NAMESPACE" "$DAEMONSET" 600
 hash=$(updated_revision "$HELM_NAMESPACE" "$DAEMONSET")

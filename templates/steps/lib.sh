@@ -7,9 +7,9 @@ shopt -s inherit_errexit
 STEPS_DIR=${BASH_SOURCE[0]%/*}
 # Byte-wise character classes in the validators, whatever the image's locale.
 export LC_ALL=C
-# Read-only root filesystem: /tmp is the pod's writable emptyDir.
-export HOME=/tmp
-export HELM_CACHE_HOME=/tmp/.cache/helm HELM_CONFIG_HOME=/tmp/.config/helm HELM_DATA_HOME=/tmp/.local/share/helm
+# Read-only root filesystem: /tmp (TMPDIR where set) is the pod's writable emptyDir.
+export HOME=${TMPDIR:-/tmp}
+export HELM_CACHE_HOME=$HOME/.cache/helm HELM_CONFIG_HOME=$HOME/.config/helm HELM_DATA_HOME=$HOME/.local/share/helm
 
 # The only knobs tests turn: how long a poll or a backoff waits, where outputs go, and where the
 # container's termination message is written (Kubernetes' default path; Argo shows it as the
@@ -586,6 +586,47 @@ read_plan() {
 chart_version() {
   [[ $1 == kata-deploy-* ]] || return 1
   printf '%s\n' "${1#kata-deploy-}"
+}
+
+# release_head RELEASE NAMESPACE: "REVISION STATUS CHART" of the release's latest revision, or
+# nothing when there is no such release. `helm history --max 1` means the same in Helm 3 and 4
+# (`helm list --all` is gone in Helm 4, and Helm 3 without it hides failed and pending releases).
+release_head() {
+  local out rc=0 err="$WORK_DIR/history.err"
+  out=$(retry helm history "$1" -n "$2" --max 1 -o json 2>"$err") || rc=$?
+  if (( rc != 0 )); then
+    is_not_found "$(<"$err")" && return 0
+    cat "$err" >&2
+    return "$rc"
+  fi
+  jq -r '.[-1] // {} | "\(.revision // "") \(.status // "") \(.chart // "")"' <<<"$out"
+}
+
+# stage_values RELEASE NAMESPACE REVISION FILE: the user's values of REVISION, with the DaemonSet
+# OnDelete (and no rollingUpdate) and kata-deploy's own verification hook off, as the values file
+# of stage's `helm upgrade --reset-values`. (`--reset-then-reuse-values --set
+# updateStrategy.rollingUpdate=null` does not remove it: when the old values have the key, Helm's
+# CoalesceTables drops the null and the chart's default rollingUpdate comes back.)
+stage_values() {
+  retry helm get values "$1" -n "$2" --revision "$3" -o json |
+    jq '(. // {}) | .updateStrategy = ((.updateStrategy // {}) + {type: "OnDelete", rollingUpdate: null})
+      | .verification = ((.verification // {}) + {pod: ""})' >"$4"
+}
+
+# stage_upgrade RELEASE CHART VERSION NAMESPACE VALUES-FILE [FLAG...]: THE helm upgrade of stage;
+# preflight runs the same with --dry-run=server. No --wait, and no flag that only one of Helm 3
+# and Helm 4 knows.
+stage_upgrade() {
+  helm upgrade "$1" "$2" --version "$3" -n "$4" --reset-values -f "$5" "${@:6}"
+}
+
+# can_i VERB RESOURCE NAMESPACE: the workflow's ServiceAccount may (kubectl auth can-i).
+can_i() {
+  local answer
+  answer=$(retry kc auth can-i "$1" "$2" -n "$3" 2>"$WORK_DIR/can-i.err") || true
+  [[ $answer == yes ]] && return 0
+  [[ $answer == no ]] && return 1
+  die "kubectl auth can-i $1 $2 -n $3 failed: $(head -n 1 "$WORK_DIR/can-i.err")"
 }
 
 # ---- the verification pod

@@ -54,11 +54,19 @@ problem=$(jq -r '
   else "" end' <<<"$pod")
 [[ -z $problem ]] || die "verification-pod: $problem"
 
+# ---- what this chart's RBAC was installed for: a per-run override it cannot serve is refused
+# here, before Helm answers with a 403 halfway through.
+can_i list secrets "$HELM_NAMESPACE" ||
+  die "helm-namespace: the workflow's ServiceAccount may not read Helm's release Secrets in namespace '$HELM_NAMESPACE'; its RBAC is installed for another namespace: set the chart value defaults.helmNamespace=$HELM_NAMESPACE (helm upgrade kata-lifecycle-manager ...)"
+can_i delete "configmaps/${HELM_RELEASE}-verification-spec" "$HELM_NAMESPACE" ||
+  die "helm-release: the workflow's ServiceAccount may not manage the objects of release '$HELM_RELEASE'; its RBAC is installed for another release: set the chart value defaults.helmRelease=$HELM_RELEASE (helm upgrade kata-lifecycle-manager ...)"
+can_i create pods "$VERIFICATION_NAMESPACE" ||
+  die "verification-namespace: the workflow's ServiceAccount may not create pods in namespace '$VERIFICATION_NAMESPACE'; its RBAC is installed for another namespace: set the chart value defaults.verificationNamespace=$VERIFICATION_NAMESPACE (helm upgrade kata-lifecycle-manager ...)"
+
 # ---- the Helm release
-releases=$(retry helm list -n "$HELM_NAMESPACE" --filter "^${HELM_RELEASE}\$" --all -o json)
-{ read -r found; read -r status; read -r revision; read -r chart; } < <(jq -r --arg name "$HELM_RELEASE" '
-  [.[]? | select(.name == $name)] | length, (.[0] // {} | (.status // ""), (.revision // "" | tostring), (.chart // ""))' <<<"$releases")
-[[ $found == 1 ]] ||
+current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
+read -r revision status chart <<<"$current"
+[[ -n $revision ]] ||
   die "helm-release: no Helm release '$HELM_RELEASE' in namespace '$HELM_NAMESPACE'; check helm-release and helm-namespace (helm list -A)"
 [[ $status == deployed ]] ||
   die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is '$status', not 'deployed'; finish or roll back the pending operation first (helm history $HELM_RELEASE -n $HELM_NAMESPACE)"
@@ -91,6 +99,16 @@ daemonsets=$(retry kc get daemonsets -n "$HELM_NAMESPACE" -o json)
 [[ $count != 0 ]] ||
   die "helm-release: no kata-deploy DaemonSet in '$HELM_NAMESPACE' belongs to release $HELM_RELEASE ($HELM_RELEASE_NAME_KEY); is kata-deploy installed in DaemonSet mode?"
 [[ $count == 1 ]] || die "helm-release: $count kata-deploy DaemonSets belong to release $HELM_RELEASE: $names; expected exactly one"
+
+# ---- Helm itself: the exact upgrade stage will run, as a server-side dry run (a wrong chart
+# reference, a missing version, a chart that does not render or a lookup RBAC forbids fails here).
+stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$revision" "$WORK_DIR/stage-values.json"
+if ! retry stage_upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
+  --dry-run=server >"$WORK_DIR/dry-run.out" 2>"$WORK_DIR/dry-run.err"; then
+  while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/dry-run.err"
+  die "kata-deploy-chart: helm upgrade --dry-run=server of $HELM_NAMESPACE/$HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION fails: $(grep -m 1 '^Error' "$WORK_DIR/dry-run.err" || head -n 1 "$WORK_DIR/dry-run.err"); nothing was changed"
+fi
+log "preflight: helm upgrade --dry-run=server to $KATA_DEPLOY_CHART $TARGET_VERSION succeeds"
 
 output release-revision "$revision"
 output from-version "$from_version"

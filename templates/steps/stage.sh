@@ -19,13 +19,9 @@ input KATA_DEPLOY_CHART chart kata-deploy-chart
 input TARGET_VERSION version target-version
 input VERIFICATION_NAMESPACE namespace verification-namespace
 
-latest_release() {
-  retry helm list -n "$HELM_NAMESPACE" --filter "^${HELM_RELEASE}\$" --all -o json |
-    jq -r --arg name "$HELM_RELEASE" '[.[]? | select(.name == $name)][0] // {} | "\(.revision // "") \(.status // "missing") \(.chart // "")"'
-}
-
 # The record's revision is what a rollback restores, so the release must not have moved since preflight.
-read -r revision status chart < <(latest_release)
+current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
+read -r revision status chart <<<"$current"
 [[ $revision == "$RELEASE_REVISION" && $status == deployed ]] ||
   die "helm-release: $HELM_NAMESPACE/$HELM_RELEASE is now revision ${revision:-none} ($status), not revision $RELEASE_REVISION seen by preflight; someone changed it meanwhile: submit a new run"
 
@@ -51,22 +47,21 @@ else
   log "stage: run record $WORKFLOW_NAMESPACE/$record exists (phase staged); keeping it"
 fi
 
-log "stage: helm upgrade $HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION with updateStrategy OnDelete and kata-deploy's verification hook off"
-if ! helm upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" --version "$TARGET_VERSION" -n "$HELM_NAMESPACE" \
-  --reset-then-reuse-values \
-  --set updateStrategy.type=OnDelete --set updateStrategy.rollingUpdate=null --set verification.pod= \
+log "stage: helm upgrade $HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION with the values of revision $RELEASE_REVISION, updateStrategy OnDelete and kata-deploy's verification hook off"
+stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$RELEASE_REVISION" "$WORK_DIR/stage-values.json"
+if ! stage_upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
   >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
   while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
   die "stage: helm upgrade of $HELM_NAMESPACE/$HELM_RELEASE to $TARGET_VERSION failed (helm's error above); no node was cordoned, and the exit handler restores revision $RELEASE_REVISION if the release changed"
 fi
 while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
 
-read -r revision status chart < <(latest_release)
+current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
+read -r revision status chart <<<"$current"
 record_set "$WORKFLOW_NAMESPACE" "$RUN" staged-revision "$revision"
 wait_daemonset_synced "$HELM_NAMESPACE" "$DAEMONSET" 600
-type=$(jq -r '.type // ""' <<<"$DS_STRATEGY")
-[[ $type == OnDelete ]] ||
-  die "stage: DaemonSet $HELM_NAMESPACE/$DAEMONSET has updateStrategy '$type' after the upgrade, not OnDelete; its pods may be restarting on every node (does chart $TARGET_VERSION honour updateStrategy?)"
+jq -e '. == {type: "OnDelete"}' >/dev/null <<<"$DS_STRATEGY" ||
+  die "stage: DaemonSet $HELM_NAMESPACE/$DAEMONSET has updateStrategy $DS_STRATEGY after the upgrade, not exactly {\"type\":\"OnDelete\"}; its pods may restart on their own (does chart $TARGET_VERSION render updateStrategy from its values?)"
 log "stage: release $HELM_NAMESPACE/$HELM_RELEASE is revision $revision ($chart, $status); DaemonSet $DAEMONSET is OnDelete, so no kata-deploy pod restarted"
 
 # The first node's pod must be scheduled elsewhere: mark its node (upgrade-node.sh marks the next ones).

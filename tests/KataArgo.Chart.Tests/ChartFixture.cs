@@ -31,6 +31,12 @@ internal static class ChartFixture
           kubectl: registry.example.com/tools/k8s@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
         """;
 
+    /// <summary>Values from YAML files only (the verification pod among them), as `kata-argo template -f ...` reads them.</summary>
+    public static JsonObject ValuesOf(params string[] files) => ChartValuesLoader.Load(new ChartValuesLoader.Sources
+    {
+        Files = [.. files.Select((f, i) => ($"values-{i}.yaml", f))],
+    });
+
     public static JsonObject Values(params string[] files) => ChartValuesLoader.Load(new ChartValuesLoader.Sources
     {
         Files = [.. files.Select((f, i) => ($"values-{i}.yaml", f))],

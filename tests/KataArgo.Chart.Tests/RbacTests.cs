@@ -8,11 +8,19 @@ namespace KataArgo.Chart.Tests;
 /// <summary>The rendered RBAC, loaded with KubernetesClient's typed models, is least privilege.</summary>
 public class RbacTests
 {
-    private static readonly string[] ClusterScopedResources = ["nodes", "runtimeclasses", "clusterroles", "clusterrolebindings", "nodefeaturerules"];
+    private static readonly string[] ClusterScopedResources =
+        ["nodes", "nodes/proxy", "runtimeclasses", "clusterroles", "clusterrolebindings", "nodefeaturerules", "customresourcedefinitions"];
 
-    /// <summary>Namespaced resources the ClusterRole may hold, because kubectl drain works across namespaces.</summary>
-    private static readonly (string Group, string Resource, string Verb)[] DrainExceptions =
-        [("", "pods", "get"), ("", "pods", "list"), ("", "pods/eviction", "create"), ("apps", "daemonsets", "get")];
+    /// <summary>
+    /// Namespaced resources the ClusterRole may hold: kubectl drain works across namespaces, and
+    /// kata-deploy's templates look up every DaemonSet and Deployment (its ClusterRole also
+    /// grants daemonsets get/list/watch, which the escalation check makes this account hold).
+    /// </summary>
+    private static readonly (string Group, string Resource, string Verb)[] NamespacedExceptions =
+    [
+        ("", "pods", "get"), ("", "pods", "list"), ("", "pods/eviction", "create"),
+        ("apps", "daemonsets", "get"), ("apps", "daemonsets", "list"), ("apps", "daemonsets", "watch"), ("apps", "deployments", "list"),
+    ];
 
     private static readonly string[] RbacResources = ["roles", "rolebindings", "clusterroles", "clusterrolebindings"];
 
@@ -36,14 +44,14 @@ public class RbacTests
     }
 
     [Fact]
-    public void The_cluster_role_holds_cluster_objects_and_only_what_drain_needs_across_namespaces()
+    public void The_cluster_role_holds_cluster_objects_and_only_what_drain_and_kata_deploys_lookups_need_across_namespaces()
     {
         var clusterRole = Assert.Single(Objects().OfType<V1ClusterRole>());
 
         foreach (var rule in clusterRole.Rules)
             foreach (var resource in rule.Resources)
                 foreach (var verb in rule.Verbs)
-                    Assert.True(ClusterScopedResources.Contains(resource) || DrainExceptions.Contains((rule.ApiGroups.Single(), resource, verb)),
+                    Assert.True(ClusterScopedResources.Contains(resource) || NamespacedExceptions.Contains((rule.ApiGroups.Single(), resource, verb)),
                         $"cluster-wide {verb} on namespaced {resource}");
         Assert.DoesNotContain(clusterRole.Rules, r => r.Resources.Contains("secrets") || r.Resources.Contains("configmaps"));
     }
@@ -63,10 +71,16 @@ public class RbacTests
     {
         foreach (var rule in AllRules(Objects()).Where(r => r.Resources.Any(RbacResources.Contains)))
         {
-            Assert.All(rule.Verbs, v => Assert.Contains(v, new[] { "get", "update", "patch", "escalate", "bind" }));
+            Assert.All(rule.Verbs, v => Assert.Contains(v, new[] { "get", "patch" }));
             Assert.NotNull(rule.ResourceNames);
             Assert.All(rule.ResourceNames, n => Assert.Matches("^kata-deploy-(role|rb)-gpu$", n));
         }
+    }
+
+    [Fact]
+    public void Nothing_grants_escalate_or_bind()
+    {
+        Assert.DoesNotContain(AllRules(Objects()), r => r.Verbs.Contains("escalate") || r.Verbs.Contains("bind"));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed record Call(string Tool, IReadOnlyList<string> Argv, int Exit, str
     public string Verb => Command.FirstOrDefault() ?? "";
 
     public bool IsMutating => Tool == "helm"
-        ? HelmWrites.Contains(Verb)
+        ? HelmWrites.Contains(Verb) && !Argv.Contains("--dry-run=server")
         : KubectlWrites.Contains(Verb) && !Argv.Contains("--dry-run=client");
 
     public string? Flag(string name)

@@ -183,11 +183,11 @@ public sealed class Cluster
     }
 
     /// <summary>The call whose joined argv contains <paramref name="match"/> fails (times: -1 for always).</summary>
-    public Cluster Fail(string tool, string match, string stderr, int times = 1, int exit = 1)
+    public Cluster Fail(string tool, string match, string stderr, int times = 1, int exit = 1, string? unless = null)
     {
         Array("failures").Add(new JsonObject
         {
-            ["tool"] = tool, ["match"] = match, ["stderr"] = stderr, ["times"] = times, ["exit"] = exit,
+            ["tool"] = tool, ["match"] = match, ["stderr"] = stderr, ["times"] = times, ["exit"] = exit, ["unless"] = unless,
         });
         return this;
     }

@@ -99,10 +99,10 @@ public sealed class Sandbox : IDisposable
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!process.WaitForExit(TimeSpan.FromSeconds(180)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{label} did not finish within 60s:\n{stdout.Result}\n{stderr.Result}");
+            throw new TimeoutException($"{label} did not finish within 180s:\n{stdout.Result}\n{stderr.Result}");
         }
         process.WaitForExit();
         var files = outputs ?? (Directory.Exists(outputDir) ? Directory.GetFiles(outputDir).Select(Path.GetFileName)! : []);

@@ -97,7 +97,9 @@ public static class VerificationPods
 
     /// <summary>
     /// The double's table entry for a manifest, keyed by the sha256 of its bytes: kubectl prints
-    /// each object as JSON with <c>metadata.creationTimestamp: null</c> and <c>status: {}</c>.
+    /// each object as JSON, one after the other, with <c>metadata.namespace</c> set to its context's
+    /// namespace when the manifest has none (kubectl 1.35; "default" in the contract tests'
+    /// kubeconfig, the pod's own namespace in a workflow pod).
     /// </summary>
     public static (string Sha256, JsonObject Conversion) Conversion(string yaml)
     {
@@ -119,8 +121,8 @@ public static class VerificationPods
         foreach (var document in documents)
         {
             var obj = document.Root!.AsObject();
-            obj["metadata"]!["creationTimestamp"] = null;
-            obj["status"] = new JsonObject();
+            if (obj["metadata"] is JsonObject metadata && metadata["namespace"] is null)
+                metadata["namespace"] = "default";
             text.Append(obj.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).Append('\n');
         }
         return (sha, new JsonObject { ["exit"] = 0, ["stdout"] = text.ToString() });

@@ -51,7 +51,7 @@ run_double() {
   member tool "$tool"
   member argc "${#argv[@]}"
   for (( i = 0; i < ${#argv[@]}; i++ )); do member "a$i" "${argv[i]}"; done
-  for name in ns sel fsel output patch ptype tail timeout ignore ignore_ds emptydir dryrun filter all version revision reset reuse; do
+  for name in ns sel fsel output patch ptype tail timeout ignore ignore_ds emptydir dryrun filter all version revision reset reuse max; do
     member "$name" "${flag[$name]-}"
   done
   member verb "${pos[0]-}"
@@ -170,6 +170,8 @@ flag_spec() {
     helm:--set) spec=value:set ;;
     helm:--revision) spec=value:revision ;;
     helm:--max) spec=value:max ;;
+    helm:--dry-run) spec=value:dryrun ;;
+    # get values --all (Helm 4 removed `list --all`, and the double knows no `list`).
     helm:-a | helm:--all) spec=bool:all ;;
     helm:--reset-values) spec=bool:reset ;;
     helm:--reset-then-reuse-values) spec=bool:reuse ;;
@@ -221,14 +223,15 @@ operation() {
     kubectl:drain)
       [[ $n == 2 && -n ${flag[timeout]-} ]] || refuse "drain without one node and --timeout"
       op="drain" ;;
+    kubectl:auth)
+      [[ ${pos[1]-} == can-i && $n == 4 && -n ${flag[ns]-} ]] || refuse "auth other than can-i VERB RESOURCE[/NAME] -n NS"
+      op="can-i" ;;
     kubectl:logs)
       [[ $n == 2 && -n ${flag[ns]-} ]] || refuse "logs of other than one pod with -n"
       op="logs" ;;
-    helm:list)
-      [[ $n == 1 && -n ${flag[ns]-} && ${flag[output]-} == json ]] || refuse "list needs -n and -o json"
-      op="helm-list" ;;
     helm:history)
       [[ $n == 2 && -n ${flag[ns]-} && ${flag[output]-} == json ]] || refuse "history needs RELEASE, -n and -o json"
+      [[ -z ${flag[max]-} || ${flag[max]} =~ ^[1-9][0-9]*$ ]] || refuse "history --max needs a positive number"
       op="helm-history" ;;
     helm:get)
       [[ ${pos[1]-} == values && $n == 3 && -n ${flag[ns]-} && ${flag[output]-} == json ]] ||
@@ -238,6 +241,7 @@ operation() {
       [[ $n == 3 && -n ${flag[ns]-} && -n ${flag[version]-} ]] || refuse "upgrade needs RELEASE CHART --version and -n"
       [[ ${flag[reset]-false}${flag[reuse]-false} == truefalse || ${flag[reset]-false}${flag[reuse]-false} == falsetrue ]] ||
         refuse "upgrade needs exactly one of --reset-values and --reset-then-reuse-values"
+      [[ -z ${flag[dryrun]-} || ${flag[dryrun]} == server ]] || refuse "upgrade --dry-run other than server"
       op="helm-upgrade" ;;
     helm:rollback)
       [[ $n == 3 && -n ${flag[ns]-} ]] || refuse "rollback needs RELEASE REVISION and -n; never without a revision"

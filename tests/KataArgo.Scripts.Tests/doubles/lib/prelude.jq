@@ -8,11 +8,12 @@ def fail($code; $err): {state: ., code: $code, out: "", err: $err};
 def refused($req; $why): fail(97; "\($req.named.tool) double: \($why): \($req.named.tool) \(argv($req) | join(" "))\n");
 
 # answer($req; handle): a failure the state injects ({tool, match: substring of the joined argv,
-# times: -1 for always, stderr, exit}), else handle's result.
+# unless: a substring that spares a call, times: -1 for always, stderr, exit}), else handle's result.
 def answer($req; handle):
   (argv($req) | join(" ")) as $line
   | (first(range(0; (.failures // []) | length) as $i
-      | .failures[$i] as $f | select($f.tool == $req.named.tool and ($line | contains($f.match)) and (($f.times // 1) != 0)) | $i) // null) as $i
+      | .failures[$i] as $f | select($f.tool == $req.named.tool and ($line | contains($f.match))
+          and ($f.unless == null or ($line | contains($f.unless) | not)) and (($f.times // 1) != 0)) | $i) // null) as $i
   | (if $i == null then handle
      else .failures[$i] as $f
      | .failures[$i].times = (if ($f.times // 1) > 0 then ($f.times // 1) - 1 else $f.times end)

@@ -13,7 +13,7 @@ def dispatch($req):
   elif $req.op == "cordon" then op_cordon($req)
   elif $req.op == "drain" then op_drain($req)
   elif $req.op == "logs" then op_logs($req)
-  elif $req.op == "helm-list" then op_helm_list($req)
+  elif $req.op == "can-i" then op_can_i($req)
   elif $req.op == "helm-history" then op_helm_history($req)
   elif $req.op == "helm-values" then op_helm_values($req)
   elif $req.op == "helm-upgrade" then op_helm_upgrade($req)

@@ -1,5 +1,5 @@
 # helm upgrade RELEASE CHART --version V -n NS (--reset-values | --reset-then-reuse-values)
-# [-f JSON-FILE]... [--set k.e.y=value]...
+# [-f JSON-FILE]... [--set k.e.y=value]... [--dry-run=server]
 
 # Helm's CoalesceTables(dst = the new overrides, src = the previous config): a null override
 # deletes a key the previous config has, and stays otherwise.
@@ -39,6 +39,9 @@ def op_helm_upgrade($req):
       | .releases[$r].history as $h
       | (first($h | sort_by(.revision) | reverse[] | select(.status == "deployed")) // ($h | max_by(.revision))) as $current
       | (if $req.named.reuse == "true" then $overrides | coalesce($current.config // {}) else $overrides end) as $config
-      | record_revision($req; $r; {revision: (($h | max_by(.revision)).revision + 1), chart: "kata-deploy-\($req.named.version)",
-          app_version: $req.named.version, chartRef: $req.named.p2, description: "Upgrade complete", config: $config}; "upgrade")
+      | (($h | max_by(.revision)).revision + 1) as $next
+      | if $req.named.dryrun == "server" then
+          ok("Release \"\($req.named.p1)\" has been upgraded. Happy Helming!\nNAME: \($req.named.p1)\nNAMESPACE: \($req.named.ns)\nSTATUS: pending-upgrade\nREVISION: \($next)\nDESCRIPTION: Dry run complete\n")
+        else record_revision($req; $r; {revision: $next, chart: "kata-deploy-\($req.named.version)",
+          app_version: $req.named.version, chartRef: $req.named.p2, description: "Upgrade complete", config: $config}; "upgrade") end
     end;

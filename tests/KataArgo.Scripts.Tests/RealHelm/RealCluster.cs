@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using k8s;
+using KataArgo.Chart;
+using KataArgo.Lifecycle;
+using KataArgo.Scripts.Tests.Harness;
+using KataArgo.Testing;
+using KataArgo.Testing.Kube;
+
+namespace KataArgo.Scripts.Tests.RealHelm;
+
+/// <summary>
+/// A cluster for the real Helm and kubectl: the in-process <see cref="KubeApi"/> with kata-deploy
+/// installed from the real chart by the real Helm (release Secrets, DaemonSet, RuntimeClasses,
+/// RBAC, as a cluster admin), a kata-deploy pod per node, and this chart's rendered RBAC for the
+/// workflow's ServiceAccount, which every step runs as.
+/// </summary>
+public sealed class RealCluster : IAsyncDisposable
+{
+    /// <summary>The real-tool tests run one at a time (each runs many Helm and kubectl processes), beside one class of double tests.</summary>
+    public const string Collection = "real Helm and kubectl";
+
+    public const string HelmNamespace = "kube-system";
+    public const string WorkflowNamespace = "argo";
+    public const string VerificationNamespace = "default";
+    public const string Release = "kata-deploy";
+    public const string DaemonSet = "kata-deploy";
+    public static readonly string[] Nodes = ["node-a", "node-b"];
+    public static readonly ApiUser Workflow = ApiUser.ServiceAccount(WorkflowNamespace, LifecycleKeys.TemplateName);
+
+    private int _runs;
+
+    private RealCluster(KubeApi api, RealTool helm, string root, ChartRegistry registry, string chart)
+    {
+        Api = api;
+        Helm = helm;
+        Root = root;
+        Registry = registry;
+        Chart = chart;
+    }
+
+    public KubeApi Api { get; }
+    public RealTool Helm { get; }
+    public string Root { get; }
+    public ChartRegistry Registry { get; }
+
+    /// <summary>oci://127.0.0.1:PORT/kata-containers/kata-deploy-charts/kata-deploy</summary>
+    public string Chart { get; }
+
+    /// <summary>Starts a cluster with kata-deploy VERSION installed by HELM (with the user's values, YAML, if any).</summary>
+    public static async Task<RealCluster> StartAsync(RealTool helm, string version, string? userValues = null, RbacTarget? rbac = null)
+    {
+        var registry = await KataDeployCharts.RegistryAsync();
+        var api = await KubeApi.StartAsync();
+        var root = Directory.CreateTempSubdirectory("kata-real-").FullName;
+        var cluster = new RealCluster(api, helm, root, registry, await KataDeployCharts.ReferenceAsync());
+        foreach (var ns in new[] { HelmNamespace, WorkflowNamespace, VerificationNamespace })
+            api.Seed(Obj("v1", "Namespace", ns, null));
+        foreach (var node in Nodes)
+            api.Seed(Obj("v1", "Node", node, null, new JsonObject { ["labels"] = new JsonObject { ["kubernetes.io/hostname"] = node } }));
+        var args = new List<string> { "install", Release, cluster.Chart, "--version", version, "-n", HelmNamespace };
+        if (userValues is not null)
+        {
+            File.WriteAllText(Path.Combine(root, "user-values.yaml"), userValues);
+            args.AddRange(["-f", Path.Combine(root, "user-values.yaml")]);
+        }
+        cluster.Admin([.. args]).AssertSucceeded();
+        cluster.RecycleAll();
+        foreach (var obj in RbacObjects(rbac ?? Target()))
+            api.Seed(obj);
+        return cluster;
+    }
+
+    /// <summary>A second cluster with a copy of this one's objects, to follow another branch of a run.</summary>
+    public async Task<RealCluster> ForkAsync()
+    {
+        var api = await KubeApi.StartAsync(Api.Store.Clone());
+        return new RealCluster(api, Helm, Directory.CreateTempSubdirectory("kata-real-").FullName, Registry, Chart);
+    }
+
+    public static RbacTarget Target() => new(WorkflowNamespace, HelmNamespace, VerificationNamespace, Release, "");
+
+    /// <summary>This chart's ServiceAccount and RBAC for the target, as JSON objects.</summary>
+    public static IEnumerable<JsonObject> RbacObjects(RbacTarget target)
+    {
+        var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = LifecycleKeys.TemplateName };
+        yield return JsonNode.Parse(KubernetesJson.Serialize(RbacManifests.ServiceAccount(target, labels)))!.AsObject();
+        foreach (var obj in RbacManifests.Rbac(target, labels))
+            yield return JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
+    }
+
+    /// <summary>The workflow's ClusterRole or Role (by scope) as stored, to take a permission away.</summary>
+    public void ChangeRole(string kind, string name, string ns, Action<JsonArray> change)
+    {
+        var plural = kind == "ClusterRole" ? "clusterroles" : "roles";
+        var role = Api.Store.Get("rbac.authorization.k8s.io", plural, ns, name)!;
+        change((JsonArray)role["rules"]!);
+        Api.Seed(role);
+    }
+
+    /// <summary>Every node's kata-deploy pod replaced by one on the DaemonSet's updated revision, Ready (what recycle does).</summary>
+    public void RecycleAll()
+    {
+        var ds = Api.Store.Get("apps", "daemonsets", HelmNamespace, DaemonSet)!;
+        var hash = Api.UpdatedRevision(HelmNamespace, DaemonSet);
+        foreach (var pod in Api.Store.List("", "pods", HelmNamespace))
+            Api.Store.Delete("", "pods", HelmNamespace, (string)pod["metadata"]!["name"]!);
+        foreach (var node in Nodes)
+        {
+            var labels = ds["spec"]!["selector"]!["matchLabels"]!.DeepClone().AsObject();
+            labels["controller-revision-hash"] = hash;
+            Api.Seed(new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "Pod",
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = $"kata-deploy-{node}-{hash[..5]}", ["namespace"] = HelmNamespace, ["labels"] = labels,
+                    ["ownerReferences"] = new JsonArray(new JsonObject
+                    {
+                        ["apiVersion"] = "apps/v1", ["kind"] = "DaemonSet", ["name"] = DaemonSet, ["uid"] = (string?)ds["metadata"]!["uid"], ["controller"] = true,
+                    }),
+                },
+                ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-kata", ["image"] = "kata-deploy" }) },
+                ["status"] = new JsonObject
+                {
+                    ["phase"] = "Running",
+                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+                },
+            });
+        }
+    }
+
+    public JsonObject DaemonSetObject() => Api.Store.Get("apps", "daemonsets", HelmNamespace, DaemonSet)!;
+
+    /// <summary>Runs the real helm as a cluster admin (to prepare or inspect the cluster).</summary>
+    public StepResult Admin(params string[] helmArgs) =>
+        Execute("helm-admin", Helm.Path, helmArgs, ApiUser.Admin, new Dictionary<string, string>
+        {
+            ["HOME"] = Path.Combine(Root, "admin"),
+        });
+
+    /// <summary>Runs the real kubectl as the user (the workflow's ServiceAccount unless given).</summary>
+    public StepResult Kubectl(ApiUser? user, params string[] args) =>
+        Execute("kubectl", RealTools.Require(RealTool.Kubectl), args, user ?? Workflow, new Dictionary<string, string> { ["HOME"] = Path.Combine(Root, "kubectl") });
+
+    /// <summary>Runs the real helm as the workflow's ServiceAccount, as a step would.</summary>
+    public StepResult HelmAs(ApiUser? user, params string[] args) =>
+        Execute("helm", Helm.Path, args, user ?? Workflow, new Dictionary<string, string> { ["HOME"] = Path.Combine(Root, "helm") });
+
+    /// <summary>Runs a step as its template does (<c>bash STEPS/SCRIPT</c>) with real kubectl and helm first on PATH.</summary>
+    public StepResult Step(string script, IReadOnlyDictionary<string, string> env, ApiUser? user = null)
+    {
+        var run = Interlocked.Increment(ref _runs);
+        // The steps ConfigMap as a step pod mounts it: every file of templates/steps.
+        var steps = Path.Combine(Root, "steps");
+        if (!Directory.Exists(steps))
+        {
+            Directory.CreateDirectory(steps);
+            foreach (var (file, text) in StepScripts.Files)
+                File.WriteAllText(Path.Combine(steps, file), text);
+        }
+        var all = new Dictionary<string, string>(env)
+        {
+            ["POLL_SECONDS"] = "0",
+            ["OUTPUT_DIR"] = Path.Combine(Root, $"outputs-{run:D3}"),
+            ["TERMINATION_LOG"] = Path.Combine(Root, $"termination-{run:D3}"),
+            ["ARGO_PROGRESS_FILE"] = Path.Combine(Root, $"progress-{run:D3}"),
+        };
+        return Execute(script, "bash", [Path.Combine(steps, script)], user ?? Workflow, all, Path.Combine(Root, $"outputs-{run:D3}"));
+    }
+
+    private StepResult Execute(string label, string file, IEnumerable<string> args, ApiUser user, IReadOnlyDictionary<string, string> env, string? outputs = null)
+    {
+        var tmp = Path.Combine(Root, "tmp");
+        var bin = Path.Combine(Root, "bin");
+        Directory.CreateDirectory(tmp);
+        if (!Directory.Exists(bin))
+        {
+            Directory.CreateDirectory(bin);
+            File.CreateSymbolicLink(Path.Combine(bin, "helm"), Helm.Path);
+            File.CreateSymbolicLink(Path.Combine(bin, "kubectl"), RealTools.Require(RealTool.Kubectl));
+        }
+        var kubeconfigDir = Path.Combine(Root, "users", user.Name.Replace(':', '_'));
+        Directory.CreateDirectory(kubeconfigDir);
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        start.Environment.Clear();
+        start.Environment["PATH"] = $"{bin}:/usr/local/bin:/usr/bin:/bin";
+        start.Environment["KUBECONFIG"] = Api.WriteKubeconfig(kubeconfigDir, user);
+        start.Environment["SSL_CERT_FILE"] = Registry.CertificateFile;
+        start.Environment["TMPDIR"] = tmp;
+        foreach (var (k, v) in env)
+            start.Environment[k] = v;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{label} did not finish within 120s:\n{stdout.Result}\n{stderr.Result}");
+        }
+        process.WaitForExit();
+        var values = outputs is not null && Directory.Exists(outputs)
+            ? Directory.GetFiles(outputs).ToDictionary(f => Path.GetFileName(f), File.ReadAllText) : [];
+        return new StepResult(label, null, process.ExitCode, stdout.Result, stderr.Result, values, clock.Elapsed);
+    }
+
+    private static JsonObject Obj(string apiVersion, string kind, string name, string? ns, JsonObject? meta = null)
+    {
+        var m = meta ?? [];
+        m["name"] = name;
+        if (ns is not null)
+            m["namespace"] = ns;
+        return new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = m };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("KATA_TEST_KEEP") != "1")
+            Directory.Delete(Root, recursive: true);
+    }
+}
+
+public static class StepResultAssertions
+{
+    public static StepResult AssertSucceeded(this StepResult result)
+    {
+        Assert.True(result.Succeeded, result.ToString());
+        return result;
+    }
+}
