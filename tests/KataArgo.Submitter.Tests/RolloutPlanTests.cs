@@ -1,0 +1,109 @@
+using KataArgo.Submitter.Tests.Fakes;
+using KataArgo.Testing;
+
+namespace KataArgo.Submitter.Tests;
+
+/// <summary>`kata-argo plan` shows the open rollout and whether the run would continue it or be refused.</summary>
+public class RolloutPlanTests
+{
+    private static async Task<(CliResult Result, FakeKubernetesApi Api)> PlanAsync(Action<FakeKubernetesApi> arrange, params string[] args)
+    {
+        var api = await FakeKubernetesApi.StartAsync();
+        arrange(api);
+        return (await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null, ["plan", .. args]), api);
+    }
+
+    [Fact]
+    public async Task Same_target_continues_the_rollout_and_skips_the_done_canary()
+    {
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, RolloutFixture.Data(), ["node-b"]), "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(api.Violations);
+        Snapshot.Verify("cli/plan-rollout-continue.txt", result.Out);
+    }
+
+    [Fact]
+    public async Task Other_target_is_refused_with_the_commands_that_finish_or_roll_back_the_open_rollout()
+    {
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, RolloutFixture.Data(), ["node-b"]), "-p", "target-version=3.30.0");
+        await using var _ = api;
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: a run with these parameters would be refused in preflight (the reason and what to run instead are above)\n", result.Error);
+        Snapshot.Verify("cli/plan-rollout-refused.txt", result.Out);
+        Assert.Contains(
+            "  rollout kata-lifecycle-manager-c4nry of Helm release kube-system/kata-deploy is open (3.28.0 -> 3.29.0, phase staged, 1 node done, 4 left); " +
+            "a run to 3.30.0 is refused: finish it (argo submit --from workflowtemplate/kata-lifecycle-manager -p target-version=3.29.0) " +
+            "or roll it back (argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry)\n", result.Out);
+    }
+
+    [Fact]
+    public async Task A_rollout_rolling_back_refuses_every_run_until_recover_finishes_it()
+    {
+        var data = RolloutFixture.Data("rolling-back");
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, data, ["node-b"]), "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is open (3.28.0 -> 3.29.0, phase rolling-back, 0 nodes done, 1 left); run recover to finish the rollback: " +
+            "argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry\n", result.Out);
+        Assert.DoesNotContain("ORDER", result.Out);
+    }
+
+    [Fact]
+    public async Task A_node_labelled_by_another_rollout_is_refused()
+    {
+        var (result, api) = await PlanAsync(a =>
+        {
+            RolloutFixture.Apply(a, data: null, onStaged: []);
+            a.Cluster["nodes"]!.AsArray().Single(n => (string?)n!["metadata"]!["name"] == "node-c")!["metadata"]!["labels"]![RolloutRecord.Label] = "kata-lifecycle-manager-old01";
+        }, "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("node node-c carries the label katacontainers.io/kata-lifecycle-manager-rollout=kata-lifecycle-manager-old01 of another rollout; " +
+            "finish or roll back rollout kata-lifecycle-manager-old01 first (argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-old01)", result.Out);
+    }
+
+    [Fact]
+    public async Task A_completed_rollout_is_one_line_and_the_run_opens_a_new_one()
+    {
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, RolloutFixture.Data("completed"), ["infra-1", "node-10", "node-a", "node-b", "node-c"], []),
+            "-p", "target-version=3.30.0", "-p", "nodes=node-a");
+        await using var _ = api;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\nLast rollout kata-lifecycle-manager-c4nry (Helm release kata-deploy in kube-system): 3.28.0 -> 3.29.0 completed (1 run)\n\n1 node would be upgraded", result.Out);
+    }
+
+    [Fact]
+    public async Task Plan_reads_the_record_from_the_namespace_given_with_n()
+    {
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, RolloutFixture.Data(), ["node-b"], workflowNamespace: "kata-ops"),
+            "-n", "kata-ops", "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  next:         kata-argo submit -n kata-ops -p target-version=3.29.0 -p nodes=infra-1,node-10,node-a,node-c", result.Out);
+        Assert.Contains("GET /api/v1/namespaces/kata-ops/configmaps/kata-lifecycle-rollout.kube-system.kata-deploy", api.Requests);
+    }
+
+    [Fact]
+    public async Task A_release_changed_outside_the_rollout_is_refused_and_named()
+    {
+        var (result, api) = await PlanAsync(a =>
+        {
+            RolloutFixture.Apply(a, RolloutFixture.Data(), ["node-b"]);
+            RolloutFixture.SetChartVersion(a.Cluster, "3.30.0");
+        }, "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.Equal(1, result.ExitCode);
+        const string changed = "the Helm release is at chart 3.30.0, not 3.29.0 as the rollout staged it in revision 4: someone changed the release outside the rollout; " +
+            "check helm history kata-deploy -n kube-system and the record (kubectl get configmap kata-lifecycle-rollout.kube-system.kata-deploy -n argo -o yaml)";
+        Assert.Contains($"  warning:      {changed}\n", result.Out);
+        Assert.Contains($"phase staged, 1 node done, 4 left); {changed}\n", result.Out);
+    }
+}
