@@ -94,8 +94,8 @@ public sealed record RolloutRecord
             throw new RolloutRecordException("rollout", rollout, $"rollout: '{rollout}' differs from the record's label {Label}={label}");
         var runs = Value("runs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var run in runs)
-            if (WorkflowParameters.Run.Validate(run) is { } problem)
-                throw new RolloutRecordException("runs", Value("runs"), problem.Replace("run:", "runs:", StringComparison.Ordinal));
+            if ((WorkflowParameters.Run with { Name = "runs" }).Validate(run) is { } problem)
+                throw new RolloutRecordException("runs", Value("runs"), problem);
         if (runs.Length == 0 || runs[0] != rollout)
             throw new RolloutRecordException("runs", Value("runs"), $"runs: the first run must be the rollout id {rollout} (newline-separated run names, in order)");
 

@@ -37,6 +37,27 @@ public class RolloutStatusTests
     }
 
     [Fact]
+    public async Task Nodes_done_are_judged_by_the_newest_revision_of_the_releases_own_DaemonSet_only()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        RolloutFixture.Apply(api, RolloutFixture.Data(), ["node-b"]);
+        // A newer revision with kata-deploy's labels but owned by another DaemonSet does not count.
+        var revisions = api.Cluster["controllerRevisions"]!.AsArray();
+        var foreign = revisions[0]!.DeepClone();
+        foreign["metadata"]!["name"] = "kata-deploy-0a1b2c3d4e";
+        foreign["metadata"]!["labels"]!["controller-revision-hash"] = "0a1b2c3d4e";
+        foreign["metadata"]!["ownerReferences"]![0]!["uid"] = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+        foreign["revision"] = 9;
+        revisions.Add(foreign);
+        var result = await CliRunner.RunAsync(Kube(api), null, "status");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  nodes done:   1 (node-b)\n", result.Out);
+        Assert.Contains(api.Requests, r => r.StartsWith("GET /apis/apps/v1/namespaces/kube-system/controllerrevisions?", StringComparison.Ordinal)
+            && Uri.UnescapeDataString(r).Contains("labelSelector=name=kata-deploy"));
+    }
+
+    [Fact]
     public async Task Status_reads_the_record_of_the_given_release_from_the_workflow_namespace()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
