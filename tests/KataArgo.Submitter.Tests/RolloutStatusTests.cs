@@ -96,6 +96,18 @@ public class RolloutStatusTests
         Assert.DoesNotContain("rollout", result.Out);
     }
 
+    [Fact]
+    public async Task Status_without_a_run_needs_the_Kubernetes_API_even_with_an_Argo_server()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "status");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("error: no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, or run inside a cluster " +
+            "(this command reads nodes, pods and ConfigMaps through the Kubernetes API; an Argo server cannot serve them)\n", result.Error);
+        Assert.Empty(server.Requests);
+    }
+
     [Theory]
     [InlineData("status takes only -p helm-release=... and -p helm-namespace=..., not -p target-version", "status", "-p", "target-version=3.29.0")]
     [InlineData("helm-release is taken from the run kata-lifecycle-manager-7xk2p; do not pass -p helm-release with a run name", "status", "kata-lifecycle-manager-7xk2p", "-p", "helm-release=kata")]
