@@ -1,4 +1,5 @@
 using k8s;
+using KataArgo.Lifecycle;
 
 namespace KataArgo.Submitter;
 
@@ -66,10 +67,7 @@ public sealed record RolloutState(RolloutRecord Record, string ConfigMap, string
         IEnumerable<string> nodes = revisions.Keys;
         if (record.Phase == RolloutPhase.RollingBack)
         {
-            var touched = await cluster.Call("GET", cluster.ApiUrl("api/v1/nodes"),
-                () => cluster.Client.CoreV1.ListNodeAsync(labelSelector: $"{RolloutRecord.Label}={record.Rollout}", cancellationToken: cancellationToken),
-                notFound: () => new(FailureKind.Failed, "the API server does not list nodes")).ConfigureAwait(false);
-            nodes = touched.Items.Select(n => n.Metadata.Name);
+            nodes = (await LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false)).Where(n => n.Rollout == record.Rollout).Select(n => n.Name);
             // Before the rollback's helm upgrade, the updated revision is still the staged one: no node is back yet.
             if (record.RollbackRevision is null)
                 updated = null;
@@ -80,5 +78,18 @@ public sealed record RolloutState(RolloutRecord Record, string ConfigMap, string
         {
             ReleaseVersion = fleet.ChartVersion,
         };
+    }
+
+    /// <summary>Every node carrying a rollout's label (<see cref="RolloutRecord.Label"/>), whatever its value.</summary>
+    public static async Task<IReadOnlyList<RolloutNode>> LabelledNodesAsync(KubernetesTransport cluster, CancellationToken cancellationToken)
+    {
+        var nodes = await cluster.Call("GET", cluster.ApiUrl("api/v1/nodes"),
+            () => cluster.Client.CoreV1.ListNodeAsync(labelSelector: RolloutRecord.Label, cancellationToken: cancellationToken),
+            notFound: () => new(FailureKind.Failed, "the API server does not list nodes")).ConfigureAwait(false);
+        return [.. nodes.Items
+            .Select(n => new RolloutNode(n.Metadata.Name, KataDeployFleet.Label(n.Metadata, RolloutRecord.Label) ?? "",
+                n.Metadata.Annotations is { } a && a.TryGetValue(LifecycleKeys.Status, out var status) ? status : null,
+                KataDeployFleet.Label(n.Metadata, LifecycleKeys.Run)))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)];
     }
 }

@@ -68,7 +68,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster)
             selection.Skipped)
         {
             Rollout = rollout,
-            Verdict = RolloutRules.Judge(rollout, target, selection.Selected.Select(n => (n, byName[n].Labels.GetValueOrDefault(RolloutRecord.Label)))),
+            Verdict = RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false)),
         };
     }
 

@@ -56,7 +56,7 @@ public class RolloutTextTests
 
         Assert.Equal("kata-argo submit -n kata-ops -p target-version=3.29.0 -p helm-release=kata -p helm-namespace=kata-system -p nodes=node-a", RolloutText.Continue(state));
         Assert.Equal("kata-argo submit -n kata-ops --entrypoint recover -p run=kata-lifecycle-manager-c4nry -p helm-release=kata -p helm-namespace=kata-system", RolloutText.Recover(state));
-        Assert.Equal("argo submit --from workflowtemplate/kata-lifecycle-manager -p target-version=3.29.0 -p helm-release=kata -p helm-namespace=kata-system", RolloutRules.ArgoSubmit(state.Record));
+        Assert.Equal("argo submit --from workflowtemplate/kata-lifecycle-manager -p target-version=3.29.0 -p helm-release=kata -p helm-namespace=kata-system ...", RolloutRules.ArgoSubmit(state.Record));
     }
 
     [Fact]

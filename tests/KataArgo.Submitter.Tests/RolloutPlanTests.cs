@@ -34,9 +34,9 @@ public class RolloutPlanTests
         Assert.Equal("error: a run with these parameters would be refused in preflight (the reason and what to run instead are above)\n", result.Error);
         Snapshot.Verify("cli/plan-rollout-refused.txt", result.Out);
         Assert.Contains(
-            "  rollout kata-lifecycle-manager-c4nry of Helm release kube-system/kata-deploy is open (3.28.0 -> 3.29.0, phase staged, 1 node done, 4 left); " +
-            "a run to 3.30.0 is refused: finish it (argo submit --from workflowtemplate/kata-lifecycle-manager -p target-version=3.29.0) " +
-            "or roll it back (argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry)\n", result.Out);
+            "  target-version: rollout kata-lifecycle-manager-c4nry of kube-system/kata-deploy to 3.29.0 is open (1 node(s) done, 4 left); nothing was changed. " +
+            "Finish it: argo submit --from workflowtemplate/kata-lifecycle-manager -p target-version=3.29.0 -p helm-release=kata-deploy -p helm-namespace=kube-system ... " +
+            "or roll it back: argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry\n", result.Out);
     }
 
     [Fact]
@@ -47,24 +47,24 @@ public class RolloutPlanTests
         await using var _ = api;
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("is open (3.28.0 -> 3.29.0, phase rolling-back, 0 nodes done, 1 left); run recover to finish the rollback: " +
+        Assert.Contains("  helm-release: rollout kata-lifecycle-manager-c4nry of kube-system/kata-deploy (kata-deploy 3.28.0 -> 3.29.0) is rolling back; finish the rollback first: " +
             "argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry\n", result.Out);
         Assert.DoesNotContain("ORDER", result.Out);
     }
 
     [Fact]
-    public async Task A_node_labelled_by_another_rollout_is_refused()
+    public async Task A_node_labelled_by_another_rollout_is_refused_even_when_the_run_would_not_select_it()
     {
         var (result, api) = await PlanAsync(a =>
         {
             RolloutFixture.Apply(a, data: null, onStaged: []);
             a.Cluster["nodes"]!.AsArray().Single(n => (string?)n!["metadata"]!["name"] == "node-c")!["metadata"]!["labels"]![RolloutRecord.Label] = "kata-lifecycle-manager-old01";
-        }, "-p", "target-version=3.29.0");
+        }, "-p", "target-version=3.29.0", "-p", "nodes=node-a");
         await using var _ = api;
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("node node-c carries the label katacontainers.io/kata-lifecycle-manager-rollout=kata-lifecycle-manager-old01 of another rollout; " +
-            "finish or roll back rollout kata-lifecycle-manager-old01 first (argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-old01)", result.Out);
+        Assert.Contains("  nodes: node-c (rollout kata-lifecycle-manager-old01) carry the label of another rollout (katacontainers.io/kata-lifecycle-manager-rollout); " +
+            "finish or roll back that rollout first (argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=ROLLOUT)\n", result.Out);
     }
 
     [Fact]
@@ -101,9 +101,26 @@ public class RolloutPlanTests
         await using var _ = api;
 
         Assert.Equal(1, result.ExitCode);
-        const string changed = "the Helm release is at chart 3.30.0, not 3.29.0 as the rollout staged it in revision 4: someone changed the release outside the rollout; " +
+        const string changed = "kube-system/kata-deploy runs chart 3.30.0, not 3.29.0 as rollout kata-lifecycle-manager-c4nry staged it in revision 4; someone changed the release during the rollout: " +
             "check helm history kata-deploy -n kube-system and the record (kubectl get configmap kata-lifecycle-rollout.kube-system.kata-deploy -n argo -o yaml)";
         Assert.Contains($"  warning:      {changed}\n", result.Out);
-        Assert.Contains($"phase staged, 1 node done, 4 left); {changed}\n", result.Out);
+        Assert.Contains($"\n  helm-release: {changed}\n", result.Out);
+    }
+
+    [Fact]
+    public async Task A_node_left_half_done_by_a_run_of_the_rollout_is_refused_with_the_rollback_command()
+    {
+        var (result, api) = await PlanAsync(a =>
+        {
+            RolloutFixture.Apply(a, RolloutFixture.Data("staged", RolloutFixture.SecondRun), ["node-b"], touched: ["node-a", "node-b"]);
+            var nodeA = a.Cluster["nodes"]!.AsArray().Single(n => (string?)n!["metadata"]!["name"] == "node-a")!["metadata"]!;
+            nodeA["annotations"]![Lifecycle.LifecycleKeys.Status] = "cordoned";
+            nodeA["labels"]![Lifecycle.LifecycleKeys.Run] = RolloutFixture.SecondRun;
+        }, "-p", "target-version=3.29.0");
+        await using var _ = api;
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("  helm-release: node(s) node-a (cordoned, run kata-lifecycle-manager-7xk2p) of rollout kata-lifecycle-manager-c4nry were left half done by a run that did not finish; " +
+            "roll the rollout back: argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry\n", result.Out);
     }
 }
