@@ -52,6 +52,9 @@ public sealed record RolloutRecord
     /// <summary>The revision the rollback's first helm upgrade made; null unless rolling back.</summary>
     public int? RollbackRevision { get; init; }
 
+    /// <summary>The revisions finish's helm upgrades made (a failed finish may leave one), in order; optional key <c>finish-revisions</c>, one a line.</summary>
+    public IReadOnlyList<int> FinishRevisions { get; init; } = [];
+
     /// <summary>Staged, finishing or rolling back: a new run continues it or is refused.</summary>
     public bool IsOpen => Phase is RolloutPhase.Staged or RolloutPhase.Finishing or RolloutPhase.RollingBack;
 
@@ -106,7 +109,7 @@ public sealed record RolloutRecord
             Namespace = Same("namespace", WorkflowParameters.HelmNamespace, helmNamespace),
             Chart = Checked("chart", WorkflowParameters.KataDeployChart),
             DaemonSet = NonEmpty("daemonset", Checked("daemonset", WorkflowParameters.NodeName)),
-            PreRolloutRevision = Revision("pre-rollout-revision", Value("pre-rollout-revision"))!.Value,
+            PreRolloutRevision = Revision("pre-rollout-revision", Value("pre-rollout-revision")),
             PreRolloutVersion = Checked("pre-rollout-version", WorkflowParameters.TargetVersion),
             PreRolloutUpdateStrategy = UpdateStrategy(Value("pre-rollout-update-strategy")),
             TargetVersion = Checked("target-version", WorkflowParameters.TargetVersion),
@@ -118,13 +121,29 @@ public sealed record RolloutRecord
             DrainTimeout = Checked("drain-timeout", WorkflowParameters.DrainTimeout),
             VerificationNamespace = Checked("verification-namespace", WorkflowParameters.VerificationNamespace),
             RollbackRevision = data.TryGetValue("rollback-revision", out var back) && back.Length > 0 ? Revision("rollback-revision", back) : null,
+            FinishRevisions = data.TryGetValue("finish-revisions", out var finishes) && finishes.Length > 0
+                ? FinishRevisionList(finishes)
+                : [],
         };
     }
 
     private static string NonEmpty(string key, string value) =>
         value.Length > 0 ? value : throw new RolloutRecordException(key, value, $"{key}: the value is empty");
 
-    private static int? Revision(string key, string value) =>
+    private static List<int> FinishRevisionList(string value)
+    {
+        const string key = "finish-revisions";
+        try
+        {
+            return [.. value.Split('\n').Select(line => Revision(key, line))];
+        }
+        catch (RolloutRecordException)
+        {
+            throw new RolloutRecordException(key, value, $"{key}: '{ParameterRules.Show(value)}' is not a list of Helm release revisions, one a line");
+        }
+    }
+
+    private static int Revision(string key, string value) =>
         value.Length is > 0 and <= 9 && value.All(char.IsAsciiDigit) && value[0] != '0'
             ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
             : throw new RolloutRecordException(key, value, $"{key}: '{ParameterRules.Show(value)}' is not a Helm release revision; use a positive whole number such as 4");

@@ -12,12 +12,14 @@ public class RolloutRecordTests
     {
         var data = RolloutFixture.Data("rolling-back", RolloutFixture.SecondRun);
         data["rollback-revision"] = "5";
+        data["finish-revisions"] = "6\n7";
         var record = Parse(data);
 
         Assert.Equal(RolloutFixture.Id, record.Rollout);
         Assert.Equal(3, record.PreRolloutRevision);
         Assert.Equal(4, record.StagedRevision);
         Assert.Equal(5, record.RollbackRevision);
+        Assert.Equal([6, 7], record.FinishRevisions);
         Assert.Equal(RolloutPhase.RollingBack, record.Phase);
         Assert.True(record.IsOpen);
         Assert.Equal([RolloutFixture.Id, RolloutFixture.SecondRun], record.Runs);
@@ -40,6 +42,7 @@ public class RolloutRecordTests
     [InlineData("pre-rollout-revision", "three", "pre-rollout-revision: 'three' is not a Helm release revision; use a positive whole number")]
     [InlineData("staged-revision", "0", "staged-revision: '0' is not a Helm release revision")]
     [InlineData("rollback-revision", "-5", "rollback-revision: '-5' is not a Helm release revision")]
+    [InlineData("finish-revisions", "6\n\n7", "finish-revisions: '6\\n\\n7' is not a list of Helm release revisions, one a line")]
     [InlineData("pre-rollout-update-strategy", "RollingUpdate", "pre-rollout-update-strategy: 'RollingUpdate' is not a DaemonSet updateStrategy; expected a JSON object")]
     [InlineData("pre-rollout-update-strategy", """{"type":"Rolling"}""", "is not a DaemonSet updateStrategy")]
     [InlineData("drain", "yes", "drain: 'yes' is not a boolean; use true or false")]
