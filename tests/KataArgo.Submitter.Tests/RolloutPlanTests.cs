@@ -123,4 +123,17 @@ public class RolloutPlanTests
         Assert.Contains("  helm-release: node(s) node-a (cordoned, run kata-lifecycle-manager-7xk2p) of rollout kata-lifecycle-manager-c4nry were left half done by a run that did not finish; " +
             "roll the rollout back: argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=kata-lifecycle-manager-c4nry\n", result.Out);
     }
+
+    [Theory]
+    [InlineData(new[] { "infra-1", "node-10", "node-a", "node-b", "node-c" },
+        "No node is left to upgrade: the run would finish rollout kata-lifecycle-manager-c4nry (helm upgrade to 3.29.0 with the pre-rollout values, which restores the pre-rollout update strategy).\n")]
+    [InlineData(new[] { "node-b" }, "No node would be upgraded: rollout kata-lifecycle-manager-c4nry would stay open with 4 nodes left.\n")]
+    public async Task A_continuing_run_with_nothing_to_upgrade_says_whether_it_finishes_the_rollout(string[] onStaged, string expected)
+    {
+        var (result, api) = await PlanAsync(a => RolloutFixture.Apply(a, RolloutFixture.Data(), onStaged, touched: ["node-b"]), "-p", "target-version=3.29.0", "-p", "nodes=node-b");
+        await using var _ = api;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\n\n" + expected + "\n", result.Out);
+    }
 }

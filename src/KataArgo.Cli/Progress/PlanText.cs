@@ -27,7 +27,13 @@ internal static class PlanText
             var skipped = open.Done.Where(n => plan.Skipped.Any(s => s.Node == n)).ToList();
             text.Append($"This run continues rollout {open.Record.Rollout} (same target {plan.TargetVersion}){(skipped.Count == 0 ? "" : $"; done nodes are skipped: {string.Join(", ", skipped)}")}.\n\n");
         }
-        if (plan.Selected.Count == 0)
+        if (plan is { Selected.Count: 0, Verdict.Action: RolloutAction.Continue, Rollout: { } continued })
+        {
+            text.Append(continued.Left.Count == 0
+                ? $"No node is left to upgrade: the run would finish rollout {continued.Record.Rollout} (helm upgrade to {plan.TargetVersion} with the pre-rollout values, which restores the pre-rollout update strategy).\n"
+                : $"No node would be upgraded: rollout {continued.Record.Rollout} would stay open with {Count(continued.Left.Count)} left.\n");
+        }
+        else if (plan.Selected.Count == 0)
         {
             text.Append("No node would be upgraded: the run would succeed and change nothing.\n");
         }
