@@ -135,7 +135,7 @@ public static partial class ConnectionSettings
             return KubernetesClientConfiguration.InClusterConfig();
         throw new SubmitterException(FailureKind.Unreachable, argoServerAlternative
             ? "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, run inside a cluster, or use an Argo server (ARGO_SERVER / -s host:port)"
-            : "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, or run inside a cluster (this command reads nodes through the Kubernetes API; an Argo server cannot serve it)");
+            : "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, or run inside a cluster (this command reads nodes, pods and ConfigMaps through the Kubernetes API; an Argo server cannot serve them)");
     }
 
     /// <summary>What is wrong with a kubeconfig, in one line: the YAML error with its line, or the client's reason.</summary>

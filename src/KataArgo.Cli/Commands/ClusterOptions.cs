@@ -14,7 +14,7 @@ internal sealed class ClusterOptions
     private readonly Option<bool?> _insecure = Flag("--insecure-skip-verify", "-k", "do not verify the Argo server's certificate (ARGO_INSECURE_SKIP_VERIFY)");
     private readonly Option<string?> _token = new("--token") { Description = "Argo server token, 'Bearer xxx' or bare (ARGO_TOKEN)" };
     private readonly Option<bool> _kube = new("--kube") { Description = "use the Kubernetes API (kubeconfig or in-cluster) even when an Argo server is configured" };
-    private readonly Option<string?> _namespace = new("--namespace", "-n") { Description = "namespace of the WorkflowTemplate and its runs: the chart's argoNamespace (ARGO_NAMESPACE; default: the kubeconfig context's namespace, else argo)" };
+    private readonly Option<string?> _namespace = new("--namespace", "-n") { Description = "namespace of the WorkflowTemplate, its runs and the rollout records: the chart's argoNamespace (ARGO_NAMESPACE; default: the kubeconfig context's namespace, else argo)" };
     private readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)" };
     private readonly Option<string?> _context = new("--context") { Description = "kubeconfig context to use" };
     private readonly bool _kubernetesOnly;
@@ -24,18 +24,16 @@ internal sealed class ClusterOptions
     /// <summary>Argo server or Kubernetes API: submit, watch, status, recover.</summary>
     public static ClusterOptions AddTo(Command command) => new ClusterOptions(false).Add(command);
 
-    /// <summary>Kubernetes API only: plan.</summary>
+    /// <summary>Kubernetes API only, with -n for the workflow namespace: plan.</summary>
     public static ClusterOptions AddKubernetesTo(Command command) => new ClusterOptions(true).Add(command);
 
     private ClusterOptions Add(Command command)
     {
-        if (!_kubernetesOnly)
-        {
-            foreach (var option in new Option[] { _server, _secure, _insecure, _token, _kube, _namespace })
-                command.Options.Add(option);
-        }
-        command.Options.Add(_kubeconfig);
-        command.Options.Add(_context);
+        var options = _kubernetesOnly
+            ? new Option[] { _namespace, _kubeconfig, _context }
+            : new Option[] { _server, _secure, _insecure, _token, _kube, _namespace, _kubeconfig, _context };
+        foreach (var option in options)
+            command.Options.Add(option);
         return this;
     }
 
@@ -45,7 +43,7 @@ internal sealed class ClusterOptions
         Secure = _kubernetesOnly ? null : parsed.GetValue(_secure),
         InsecureSkipVerify = _kubernetesOnly ? null : parsed.GetValue(_insecure),
         Token = _kubernetesOnly ? null : parsed.GetValue(_token),
-        Namespace = _kubernetesOnly ? null : parsed.GetValue(_namespace),
+        Namespace = parsed.GetValue(_namespace),
         Kube = _kubernetesOnly || parsed.GetValue(_kube),
         KubeConfig = parsed.GetValue(_kubeconfig) is { } path ? console.Resolve(path) : null,
         KubeContext = parsed.GetValue(_context),

@@ -4,7 +4,11 @@ using KataArgo.Submitter;
 
 namespace KataArgo.Cli.Commands;
 
-/// <summary>`plan -p target-version=X [-p ...]`: which nodes a run would upgrade, in which order, and which it would skip and why.</summary>
+/// <summary>
+/// `plan -p target-version=X [-p ...]`: the release's open rollout and whether this run would
+/// continue it or be refused (exit 1); which nodes a run would upgrade, in which order, and which
+/// it would skip and why.
+/// </summary>
 internal static class PlanCommand
 {
     public static Command Create(CliConsole console)
@@ -17,9 +21,11 @@ internal static class PlanCommand
             var values = UpgradePlanner.Parameters(parsed.GetValue(parameters) ?? []);
             var connection = ConnectionSettings.ResolveKubernetes(cluster.Flags(parsed, console), console.Env, argoServerAlternative: false);
             using var transport = new KubernetesTransport(connection, console.Clock, ClusterOptions.Retry(console));
-            var plan = await new UpgradePlanner(transport).PlanAsync(values, cancellationToken);
+            var plan = await new UpgradePlanner(transport).PlanAsync(values, connection.Namespace, cancellationToken);
             console.Out.Write(PlanText.Format(plan));
-            return ExitCodes.Success;
+            return plan.Verdict.Action == RolloutAction.Refused
+                ? throw new CliException(ExitCodes.Failed, "a run with these parameters would be refused in preflight (the reason and what to run instead are above)")
+                : ExitCodes.Success;
         }));
         return command;
     }

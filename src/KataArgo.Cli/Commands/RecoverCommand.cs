@@ -50,7 +50,7 @@ internal static class RecoverCommand
     }
 
     /// <summary>The value the run was given, else the template's default it ran with, else the catalog's.</summary>
-    private static string Argument(Workflow workflow, WorkflowParameter parameter) =>
+    public static string Argument(Workflow workflow, WorkflowParameter parameter) =>
         new[] { workflow.Spec.Arguments, workflow.Status?.StoredWorkflowTemplateSpec?.Arguments }
             .Select(a => a?.Parameters?.FirstOrDefault(p => p.Name == parameter.Name)?.Value)
             .FirstOrDefault(v => !string.IsNullOrEmpty(v))

@@ -3,14 +3,37 @@ using KataArgo.Submitter;
 
 namespace KataArgo.Cli.Progress;
 
-/// <summary>The plan as text: upgrade order, what each node goes through, skipped nodes with the reason.</summary>
+/// <summary>
+/// The plan as text: the release's rollout and what this run would do with it, then the upgrade
+/// order, what each node goes through, skipped nodes with the reason.
+/// </summary>
 internal static class PlanText
 {
     public static string Format(UpgradePlan plan)
     {
         var text = new StringBuilder();
-        text.Append($"Helm release {plan.Release} in {plan.ReleaseNamespace} (DaemonSet {plan.DaemonSet}): {plan.ReleaseVersion ?? "unknown version"} -> {plan.TargetVersion}\n\n");
-        if (plan.Selected.Count == 0)
+        // While a rollout is open the release's chart is already its target: the nodes left run the pre-rollout version.
+        var from = plan.Rollout is { Record.IsOpen: true } staged ? staged.Record.PreRolloutVersion : plan.ReleaseVersion ?? "unknown version";
+        text.Append($"Helm release {plan.Release} in {plan.ReleaseNamespace} (DaemonSet {plan.DaemonSet}): {from} -> {plan.TargetVersion}\n\n");
+        if (plan.Rollout is { } rollout)
+            text.Append(RolloutText.Format(rollout)).Append('\n');
+        if (plan.Verdict is { Action: RolloutAction.Refused, Reason: { } reason })
+        {
+            text.Append($"This run would be refused in preflight, and nothing would change:\n  {reason}\n");
+            return text.ToString();
+        }
+        if (plan is { Verdict.Action: RolloutAction.Continue, Rollout: { } open })
+        {
+            var skipped = open.Done.Where(n => plan.Skipped.Any(s => s.Node == n)).ToList();
+            text.Append($"This run continues rollout {open.Record.Rollout} (same target {plan.TargetVersion}){(skipped.Count == 0 ? "" : $"; done nodes are skipped: {string.Join(", ", skipped)}")}.\n\n");
+        }
+        if (plan is { Selected.Count: 0, Verdict.Action: RolloutAction.Continue, Rollout: { } continued })
+        {
+            text.Append(continued.Left.Count == 0
+                ? $"No node is left to upgrade: the run would finish rollout {continued.Record.Rollout} (helm upgrade to {plan.TargetVersion} with the pre-rollout values, which restores the pre-rollout update strategy).\n"
+                : $"No node would be upgraded: rollout {continued.Record.Rollout} would stay open with {Count(continued.Left.Count)} left.\n");
+        }
+        else if (plan.Selected.Count == 0)
         {
             text.Append("No node would be upgraded: the run would succeed and change nothing.\n");
         }

@@ -17,8 +17,9 @@ namespace KataArgo.Submitter.Tests.Fakes;
 
 /// <summary>
 /// The few Kubernetes API endpoints kata-argo uses, on 127.0.0.1, reached through the real
-/// KubernetesClient via a kubeconfig: nodes (labelSelector), DaemonSets and pods
-/// (labelSelector, fieldSelector) from fixtures/cluster.json, and argoproj.io/v1alpha1
+/// KubernetesClient via a kubeconfig: nodes (labelSelector), DaemonSets, pods (labelSelector,
+/// fieldSelector), ControllerRevisions (labelSelector) and ConfigMaps (get) from
+/// fixtures/cluster.json, as a test may have changed it (<see cref="Cluster"/>), and argoproj.io/v1alpha1
 /// WorkflowTemplates and Workflows (create, get, watch), the workflows replayed like
 /// <see cref="FakeArgoServer"/> does. Created Workflows are checked against Argo's schema.
 /// </summary>
@@ -37,6 +38,9 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     public string Scenario { get; set; } = "sunny";
     public bool TemplateInstalled { get; set; } = true;
     public string Url { get; private set; } = "";
+
+    /// <summary>The cluster's objects by kind (nodes, daemonSets, pods, controllerRevisions, configMaps), for a test to change before its requests.</summary>
+    public JsonObject Cluster => _cluster;
     public IReadOnlyList<string> Requests => [.. _requests];
     public IReadOnlyList<string> Violations => [.. _violations];
     public IReadOnlyList<JsonObject> CreatedWorkflows => [.. _workflows.Values.Select(w => w.Created)];
@@ -107,6 +111,16 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
             case ("GET", _) when Pods().Match(path) is { Success: true } m:
                 await List(context, "PodList", "v1", Items("pods").Where(p => (string?)p["metadata"]!["namespace"] == m.Groups[1].Value
                     && Matches(p, query["labelSelector"]) && FieldMatches(p, query["fieldSelector"])));
+                break;
+            case ("GET", _) when ControllerRevisions().Match(path) is { Success: true } m:
+                await List(context, "ControllerRevisionList", "apps/v1", Items("controllerRevisions").Where(r => (string?)r["metadata"]!["namespace"] == m.Groups[1].Value
+                    && Matches(r, query["labelSelector"])));
+                break;
+            case ("GET", _) when ConfigMap().Match(path) is { Success: true } m:
+                if (Items("configMaps").FirstOrDefault(c => (string?)c["metadata"]!["namespace"] == m.Groups[1].Value && (string?)c["metadata"]!["name"] == m.Groups[2].Value) is { } configMap)
+                    await Json(context, configMap);
+                else
+                    await Status(context, 404, "NotFound", $"configmaps \"{m.Groups[2].Value}\" not found");
                 break;
             case ("GET", _) when Template().Match(path) is { Success: true } m:
                 if (!TemplateInstalled || m.Groups[2].Value != LifecycleKeys.TemplateName)
@@ -187,7 +201,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         return state;
     }
 
-    private IEnumerable<JsonObject> Items(string kind) => _cluster[kind]!.AsArray().Select(i => i!.AsObject());
+    private IEnumerable<JsonObject> Items(string kind) => (_cluster[kind]?.AsArray() ?? []).Select(i => i!.AsObject());
 
     private static bool Matches(JsonObject item, string? selector)
     {
@@ -235,6 +249,12 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     [GeneratedRegex("^/api/v1/namespaces/([^/]+)/pods$")]
     private static partial Regex Pods();
+
+    [GeneratedRegex("^/apis/apps/v1/namespaces/([^/]+)/controllerrevisions$")]
+    private static partial Regex ControllerRevisions();
+
+    [GeneratedRegex("^/api/v1/namespaces/([^/]+)/configmaps/([^/]+)$")]
+    private static partial Regex ConfigMap();
 
     [GeneratedRegex("^/apis/argoproj.io/v1alpha1/namespaces/([^/]+)/workflowtemplates/([^/]+)$")]
     private static partial Regex Template();

@@ -1,0 +1,87 @@
+using KataArgo.Lifecycle;
+
+namespace KataArgo.Submitter;
+
+/// <summary>What a new run would do with the release's rollout.</summary>
+public enum RolloutAction
+{
+    /// <summary>No rollout, or the last one is completed or rolled back: the run opens a new one.</summary>
+    New,
+    /// <summary>Same target as the open rollout: the run takes part in it; nodes already done are skipped.</summary>
+    Continue,
+    /// <summary>Preflight refuses the run; <see cref="RolloutVerdict.Reason"/> says why and what to run instead.</summary>
+    Refused,
+}
+
+public sealed record RolloutVerdict(RolloutAction Action, string? Reason = null);
+
+/// <summary>A node carrying a rollout's label: its value, and the node's status annotation and run label.</summary>
+public sealed record RolloutNode(string Name, string Rollout, string? Status, string? Run);
+
+/// <summary>
+/// The continue-or-refuse rules of a new run against the rollout record, in the order and words
+/// of preflight's (templates/steps/rollout.sh, shared design of issue 13,
+/// ../shared/docs/lifecycle-spec.md section 8), and the commands that move a rollout on.
+/// Judged differently: whether the release was changed outside the rollout (preflight compares
+/// Helm revisions from Helm's release Secrets; this reads the chart version on the DaemonSet) and
+/// the counts of nodes done and left (the DaemonSet revision of each node's pod, see
+/// <see cref="RolloutState"/>). Not judged: the release's Helm status (pending-upgrade ...).
+/// </summary>
+public static class RolloutRules
+{
+    /// <param name="labelled">Every node carrying a rollout label (<see cref="RolloutState.LabelledNodesAsync"/>).</param>
+    public static RolloutVerdict Judge(RolloutState? state, string targetVersion, IReadOnlyList<RolloutNode> labelled)
+    {
+        var record = state?.Record;
+        if (state is { Record.IsOpen: true } open && record is not null)
+        {
+            var release = $"{record.Namespace}/{record.Release}";
+            if (record.Phase == RolloutPhase.RollingBack)
+                return Refused($"helm-release: rollout {record.Rollout} of {release} (kata-deploy {record.PreRolloutVersion} -> {record.TargetVersion}) is rolling back; " +
+                               $"finish the rollback first: {ArgoRecover(record.Rollout)}");
+            if (record.TargetVersion != targetVersion)
+                return Refused($"target-version: rollout {record.Rollout} of {release} to {record.TargetVersion} is open ({open.Done.Count} node(s) done, {open.Left.Count} left); " +
+                               $"nothing was changed. Finish it: {ArgoSubmit(record)} or roll it back: {ArgoRecover(record.Rollout)}");
+            if (ReleaseChanged(open) is { } changed)
+                return Refused($"helm-release: {changed}");
+            var half = labelled.Where(n => n.Rollout == record.Rollout && n.Status != "completed").ToList();
+            if (half.Count > 0)
+                return Refused($"helm-release: node(s) {string.Join(", ", half.Select(n => $"{n.Name} ({n.Status ?? "no status"}, run {n.Run ?? "none"})"))} " +
+                               $"of rollout {record.Rollout} were left half done by a run that did not finish; roll the rollout back: {ArgoRecover(record.Rollout)}");
+        }
+        var others = labelled.Where(n => n.Rollout != record?.Rollout).ToList();
+        if (others.Count > 0)
+            return Refused($"nodes: {string.Join(", ", others.Select(n => $"{n.Name} (rollout {n.Rollout})"))} carry the label of another rollout ({RolloutRecord.Label}); " +
+                           $"finish or roll back that rollout first (argo submit --from workflowtemplate/{LifecycleKeys.TemplateName} --entrypoint {LifecycleWorkflow.Recover} -p run=ROLLOUT)");
+        return new(record is { IsOpen: true } ? RolloutAction.Continue : RolloutAction.New);
+    }
+
+    /// <summary>
+    /// Why the release is not as the open rollout staged it, or null: while staged or finishing,
+    /// the DaemonSet's chart version must be the target.
+    /// </summary>
+    public static string? ReleaseChanged(RolloutState state)
+    {
+        var r = state.Record;
+        if (r.Phase is not (RolloutPhase.Staged or RolloutPhase.Finishing) || r.StagedRevision is null || state.ReleaseVersion is not { } now || now == r.TargetVersion)
+            return null;
+        return $"{r.Namespace}/{r.Release} runs chart {now}, not {r.TargetVersion} as rollout {r.Rollout} staged it in revision {r.StagedRevision}; someone changed the release during the rollout: " +
+               $"check helm history {r.Release} -n {r.Namespace} and the record (kubectl get configmap {state.ConfigMap} -n {state.WorkflowNamespace} -o yaml)";
+    }
+
+    /// <summary>The argo CLI command that continues the rollout to its target, as preflight words it.</summary>
+    public static string ArgoSubmit(RolloutRecord record) =>
+        $"argo submit --from workflowtemplate/{LifecycleKeys.TemplateName} -p {WorkflowParameters.TargetVersion.Name}={record.TargetVersion} " +
+        $"-p {WorkflowParameters.HelmRelease.Name}={record.Release} -p {WorkflowParameters.HelmNamespace.Name}={record.Namespace} ...";
+
+    /// <summary>The argo CLI command that rolls the rollout back (or finishes its rollback): recover finds the record by the run.</summary>
+    public static string ArgoRecover(string rollout) =>
+        $"argo submit --from workflowtemplate/{LifecycleKeys.TemplateName} --entrypoint {LifecycleWorkflow.Recover} -p {WorkflowParameters.Run.Name}={rollout}";
+
+    /// <summary><c> -p helm-release=... -p helm-namespace=...</c> where they differ from the defaults.</summary>
+    public static string ReleaseParameters(RolloutRecord record) =>
+        (record.Release == WorkflowParameters.HelmRelease.Default ? "" : $" -p {WorkflowParameters.HelmRelease.Name}={record.Release}")
+        + (record.Namespace == WorkflowParameters.HelmNamespace.Default ? "" : $" -p {WorkflowParameters.HelmNamespace.Name}={record.Namespace}");
+
+    private static RolloutVerdict Refused(string reason) => new(RolloutAction.Refused, reason);
+}
