@@ -36,7 +36,7 @@ public sealed partial class ReferenceChecker
         public HashSet<string> Outputs { get; } = new(StringComparer.Ordinal);
 
         public bool HasResult => ArgoVariables.ResultTemplateTypes.Any(Node.ContainsKey)
-            || Items(Node["containerSet"]?["containers"]).Any(c => c["name"]?.ToString() == "main");
+            || Mappings(At(Node, "containerSet", "containers")).Any(c => c["name"]?.ToString() == "main");
 
         public List<string> Callees { get; } = [];
     }
@@ -61,7 +61,7 @@ public sealed partial class ReferenceChecker
             var info = new TemplateInfo(name, $"{_spec}/templates/{i}", node);
             if (!_templates.TryAdd(name, info))
                 _report(info.Pointer + "/name", Severity.Error, $"template '{name}' is defined more than once");
-            foreach (var input in Items(node["inputs"]?["parameters"]))
+            foreach (var input in Mappings(At(node, "inputs", "parameters")))
             {
                 if (input["name"]?.ToString() is not { } inputName)
                     continue;
@@ -69,10 +69,10 @@ public sealed partial class ReferenceChecker
                 if (input["value"] is null && input["default"] is null && input["valueFrom"] is null)
                     info.RequiredInputs.Add(inputName);
             }
-            foreach (var artifact in Items(node["inputs"]?["artifacts"]))
+            foreach (var artifact in Mappings(At(node, "inputs", "artifacts")))
                 if (artifact["name"]?.ToString() is { } artifactName)
                     info.InputArtifacts.Add(artifactName);
-            foreach (var output in Items(node["outputs"]?["parameters"]))
+            foreach (var output in Mappings(At(node, "outputs", "parameters")))
                 if (output["name"]?.ToString() is { } outputName)
                     info.Outputs.Add(outputName);
         }
@@ -120,7 +120,7 @@ public sealed partial class ReferenceChecker
             CheckVariables(template.Node["outputs"], template.Pointer + "/outputs", outside with { Steps = earlier });
             CheckRest(template, outside, "steps");
         }
-        else if (template.Node["dag"]?["tasks"] is JsonArray tasks)
+        else if (At(template.Node, "dag", "tasks") is JsonArray tasks)
         {
             var byName = new Dictionary<string, TemplateInfo?>(StringComparer.Ordinal);
             var calls = new List<(JsonObject Task, string Pointer)>();
@@ -140,7 +140,7 @@ public sealed partial class ReferenceChecker
                 CheckStepOrTask(task, pointer, new Scope(template) { Tasks = byName, Looped = Looped(task) }, byName);
             }
             CheckVariables(template.Node["outputs"], template.Pointer + "/outputs", outside with { Tasks = byName });
-            CheckVariables(template.Node["dag"]?["target"], template.Pointer + "/dag/target", outside);
+            CheckVariables(At(template.Node, "dag", "target"), template.Pointer + "/dag/target", outside);
             CheckRest(template, outside, "dag");
         }
         else
@@ -186,10 +186,10 @@ public sealed partial class ReferenceChecker
             return null;
         caller.Callees.Add(name);
         var passed = new HashSet<string>(StringComparer.Ordinal);
-        var arguments = call["arguments"]?["parameters"] as JsonArray ?? [];
+        var arguments = At(call, "arguments", "parameters") as JsonArray ?? [];
         for (var a = 0; a < arguments.Count; a++)
         {
-            if (arguments[a]?["name"]?.ToString() is not { } argument)
+            if ((arguments[a] as JsonObject)?["name"]?.ToString() is not { } argument)
                 continue;
             passed.Add(argument);
             if (!callee.Inputs.Contains(argument))
@@ -262,6 +262,17 @@ public sealed partial class ReferenceChecker
     }
 
     internal static IEnumerable<JsonNode> Items(JsonNode? node) => (node as JsonArray ?? []).OfType<JsonNode>();
+
+    /// <summary>The mappings of a list; other items are the schema's to report.</summary>
+    internal static IEnumerable<JsonObject> Mappings(JsonNode? node) => Items(node).OfType<JsonObject>();
+
+    /// <summary>The value at a path of keys, or null when it is absent or something on the way is not a mapping.</summary>
+    internal static JsonNode? At(JsonNode? node, params ReadOnlySpan<string> keys)
+    {
+        foreach (var key in keys)
+            node = (node as JsonObject)?[key];
+        return node;
+    }
 
     [GeneratedRegex(@"\{\{(.*?)\}\}")]
     private static partial Regex Variable();

@@ -20,22 +20,22 @@ internal sealed class VariableResolver(bool isTemplate)
     /// <summary>Declared workflow parameters and what templates export to the global scope.</summary>
     public void Collect(JsonObject spec)
     {
-        foreach (var parameter in ReferenceChecker.Items(spec["arguments"]?["parameters"]))
+        foreach (var parameter in ReferenceChecker.Mappings(ReferenceChecker.At(spec, "arguments", "parameters")))
             if (parameter["name"]?.ToString() is { } name)
                 _parameters.Add(name);
-        foreach (var template in ReferenceChecker.Items(spec["templates"]))
+        foreach (var template in ReferenceChecker.Mappings(spec["templates"]))
         {
-            Export(template["outputs"]?["parameters"], _globalOutputs);
-            Export(template["outputs"]?["artifacts"], _globalArtifacts);
+            Export(ReferenceChecker.At(template, "outputs", "parameters"), _globalOutputs);
+            Export(ReferenceChecker.At(template, "outputs", "artifacts"), _globalArtifacts);
         }
-        _usesTemplateRefs = spec.ContainsKey("workflowTemplateRef") || ReferenceChecker.Items(spec["templates"])
-            .SelectMany(t => ReferenceChecker.Items(t["steps"]).SelectMany(ReferenceChecker.Items).Concat(ReferenceChecker.Items(t["dag"]?["tasks"])))
+        _usesTemplateRefs = spec.ContainsKey("workflowTemplateRef") || ReferenceChecker.Mappings(spec["templates"])
+            .SelectMany(t => ReferenceChecker.Items(t["steps"]).SelectMany(ReferenceChecker.Mappings).Concat(ReferenceChecker.Mappings(ReferenceChecker.At(t, "dag", "tasks"))))
             .Any(call => call["templateRef"] is not null);
     }
 
     private void Export(JsonNode? outputs, HashSet<string> into)
     {
-        foreach (var output in ReferenceChecker.Items(outputs))
+        foreach (var output in ReferenceChecker.Mappings(outputs))
         {
             if (output["globalName"]?.ToString() is not { } global)
                 continue;

@@ -71,6 +71,13 @@ public class ManifestLinterTests
     [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    activeDeadlineSeconds: 1.5\n    outputs:", "sample.yaml:32: 'spec.templates[1].activeDeadlineSeconds' must be a whole number or a string (Argo v4.1.2 and v3.7.18 schema)")]
     [InlineData("      value: \"1\"", "      value: {a: 1}", "sample.yaml:11: 'spec.arguments.parameters[0].value' must be a string, number or boolean (Argo v4.1.2 and v3.7.18 schema)")]
     [InlineData("      image: alpine:3.20\n      command: [sh]", "      image: 3.20\n      command: [sh]", "sample.yaml:39: 'spec.templates[1].script.image' must be a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      command: [sh]", "      command: [sh, ~, 3]", "sample.yaml:40: 'spec.templates[1].script.command[2]' must be a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("apiVersion: argoproj.io/v1alpha1", "apiVersion: argoproj.io/v1", "sample.yaml:1: 'apiVersion' must be argoproj.io/v1alpha1 (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("  - name: produce\n    outputs:", "  - name: produce\n    retryStrategy:\n      limit: 3000000000\n    outputs:", "sample.yaml:33: 'spec.templates[1].retryStrategy.limit' must be a whole number or a string (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      value: \"1\"", "      value: \"1\"\n      enum: {a: 1}", "sample.yaml:12: 'spec.arguments.parameters[0].enum' must be a list (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      value: \"1\"", "      value: \"1\"\n      enum: [1, true, {a: 1}]", "sample.yaml:12: 'spec.arguments.parameters[0].enum[2]' must be a string, number or boolean (Argo v4.1.2 and v3.7.18 schema)")]
+    [InlineData("      image: alpine:3.20\n      args:", "      image: alpine:3.20\n      restartPolicy: Always\n      restartPolicyRules: [{action: Restart, exitCodes: {operator: In, values: [3000000000]}}]\n      args:", "sample.yaml:49: 'spec.templates[2].container.restartPolicyRules[0].exitCodes.values[0]' is out of range for a 32-bit integer (Argo v4.1.2 schema)")]
+    [InlineData("  name: sample\n", "  name: sample\n  creationTimestamp: yesterday\n", "sample.yaml:5: 'metadata.creationTimestamp' must be a date and time such as 2006-01-02T15:04:05Z (RFC 3339) (Argo v4.1.2 and v3.7.18 schema)")]
     public void Schema_problems_name_the_field_the_line_and_the_argo_versions(string find, string replace, string expected)
     {
         var text = Valid.Replace(find, replace);
@@ -131,6 +138,41 @@ public class ManifestLinterTests
     public void Nulls_are_absent_fields_and_quantities_take_numbers(string find, string replace)
     {
         var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Empty(Lint(text));
+    }
+
+    /// <summary>Once, without the fields it would require, and without tripping the reference checks.</summary>
+    [Theory]
+    [InlineData("    - name: target\n      value: \"1\"", "    - target", "sample.yaml:10: 'spec.arguments.parameters[0]' must be a mapping")]
+    [InlineData("    inputs:\n      parameters:\n      - name: value\n", "    inputs: value\n", "sample.yaml:43: 'spec.templates[2].inputs' must be a mapping")]
+    [InlineData("        arguments:\n          parameters:\n          - name: value\n            value: \"{{item}}\"", "        arguments: [value]", "sample.yaml:26: 'spec.templates[0].steps[2][0].arguments' must be a mapping")]
+    [InlineData("      parameters:\n      - name: out\n        globalName: out\n        valueFrom:\n          path: /tmp/out\n", "      parameters: [1]\n", "sample.yaml:33: 'spec.templates[1].outputs.parameters[0]' must be a mapping")]
+    public void A_value_that_is_not_a_mapping_is_one_problem(string find, string replace, string expected)
+    {
+        var text = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, text);
+
+        Assert.Equal([expected + " (Argo v4.1.2 and v3.7.18 schema)"], Lint(text).Where(f => f.EndsWith(" schema)", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("2024-01-31T12:00:00Z")]
+    [InlineData("2024-01-31T12:00:00.123456789+02:00")]
+    public void Timestamps_go_reads_as_rfc3339_are_accepted(string timestamp)
+    {
+        var text = Valid.Replace("  name: sample\n", $"  name: sample\n  creationTimestamp: \"{timestamp}\"\n");
+        Assert.NotEqual(Valid, text);
+
+        Assert.Empty(Lint(text));
+    }
+
+    [Fact]
+    public void Base64_bytes_may_span_lines_as_go_decodes_them()
+    {
+        var text = Valid.Replace("  - name: exit\n    container:\n      image: alpine:3.20\n      args: [\"{{workflow.status}}\"]",
+            "  - name: exit\n    http:\n      url: https://example.com\n      bodyFrom:\n        bytes: |\n          aGVs\n          bG8=");
         Assert.NotEqual(Valid, text);
 
         Assert.Empty(Lint(text));
