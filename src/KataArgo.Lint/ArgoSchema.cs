@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
-using NJsonSchema.Validation.FormatValidators;
 
 namespace KataArgo.Lint;
 
@@ -29,10 +28,10 @@ public sealed class ArgoSchema
     public static readonly IReadOnlyList<ArgoSchema> All = [new("4.1", "v4.1.2"), new("3.7", "v3.7.18")];
 
     /// <summary>
-    /// The formats checked, as Go decodes them: date-time (metav1.Time, RFC 3339). Not byte: Go's
-    /// base64 decoding skips line breaks, which NJsonSchema's byte check refuses.
+    /// The formats checked, as Go decodes them: date-time (<see cref="GoTimeFormat"/>). Not byte:
+    /// Go's base64 decoding skips line breaks, which NJsonSchema's byte check refuses.
     /// </summary>
-    private static readonly JsonSchemaValidatorSettings Formats = new() { FormatValidators = [new DateTimeFormatValidator()] };
+    private static readonly JsonSchemaValidatorSettings Formats = new() { FormatValidators = [new GoTimeFormat()] };
 
     private readonly Lazy<JsonDocument> _json;
     private readonly Lock _gate = new();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema.Validation;
 
@@ -12,10 +13,12 @@ namespace KataArgo.Lint;
 internal static class SchemaProblems
 {
     /// <summary>The document as JSON without its nulls (Go's JSON decoder ignores them); <paramref name="names"/> gets every property name it uses.</summary>
-    public static string Input(JsonNode document, out HashSet<string> names)
+    public static JToken Input(JsonNode document, out HashSet<string> names)
     {
         names = new HashSet<string>(StringComparer.Ordinal);
-        return WithoutNulls(document, names)!.ToJsonString();
+        // Strings stay strings: Json.NET would otherwise turn date-like ones into dates, which NJsonSchema does not check.
+        using var reader = new JsonTextReader(new StringReader(WithoutNulls(document, names)!.ToJsonString())) { DateParseHandling = DateParseHandling.None };
+        return JToken.ReadFrom(reader);
     }
 
     public static IReadOnlyList<(string Pointer, string Message)> Describe(IEnumerable<ValidationError> errors, JsonNode document) =>

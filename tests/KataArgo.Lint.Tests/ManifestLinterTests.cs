@@ -160,12 +160,38 @@ public class ManifestLinterTests
     [Theory]
     [InlineData("2024-01-31T12:00:00Z")]
     [InlineData("2024-01-31T12:00:00.123456789+02:00")]
+    [InlineData("2024-01-31T1:00:00,5-07:00")]
+    [InlineData("2024-02-29T23:59:59+24:00")]
     public void Timestamps_go_reads_as_rfc3339_are_accepted(string timestamp)
     {
         var text = Valid.Replace("  name: sample\n", $"  name: sample\n  creationTimestamp: \"{timestamp}\"\n");
         Assert.NotEqual(Valid, text);
 
         Assert.Empty(Lint(text));
+    }
+
+    /// <summary>Go's time.Parse(time.RFC3339) refuses each; a general date-time reading would not.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("2024")]
+    [InlineData("2024-01-31")]
+    [InlineData("2024-01-31T12:00:00")]
+    [InlineData("2024-01-31 12:00:00Z")]
+    [InlineData("2024-01-31t12:00:00z")]
+    [InlineData("2024-01-31T12:00Z")]
+    [InlineData("2023-02-29T12:00:00Z")]
+    [InlineData("2024-01-31T24:00:00Z")]
+    [InlineData("2024-01-31T12:00:60Z")]
+    [InlineData("2024-01-31T12:00:00+0200")]
+    [InlineData("2024-01-31T12:00:00+25:00")]
+    [InlineData("2024-01-31T12:00:00.Z")]
+    [InlineData("24-01-31T12:00:00Z")]
+    public void Timestamps_go_cannot_read_as_rfc3339_are_problems(string timestamp)
+    {
+        var text = Valid.Replace("  name: sample\n", $"  name: sample\n  creationTimestamp: \"{timestamp}\"\n");
+        Assert.NotEqual(Valid, text);
+
+        Assert.Equal(["sample.yaml:5: 'metadata.creationTimestamp' must be a date and time such as 2006-01-02T15:04:05Z (RFC 3339) (Argo v4.1.2 and v3.7.18 schema)"], Lint(text));
     }
 
     [Fact]
