@@ -16,9 +16,10 @@ namespace KataArgo.Lint;
 /// and Argo read from them (<see cref="ArgoReadings"/>), where the schema says only "string";</item>
 /// <item>a null is the same as an absent field (Go's JSON decoder ignores it).</item>
 /// </list>
-/// The schema is parsed only when a document is first checked against it, and NJsonSchema compiles
-/// only the part of it that can apply to the document (<see cref="SchemaSlice"/>): compiling a
-/// whole schema took most of lint's start-up time.
+/// The schema is parsed only when a document is first checked against it, and only the part of it
+/// that can apply to the document (<see cref="SchemaSlice"/>) becomes NJsonSchema's schema objects
+/// (<see cref="SchemaModel"/>), once per kind: compiling a whole schema, or reading a slice with
+/// NJsonSchema's JSON reader, took most of lint's start-up time (docs/lint.md, Cold start).
 /// </summary>
 public sealed class ArgoSchema
 {
@@ -70,7 +71,7 @@ public sealed class ArgoSchema
                 // Grow the slice to every name seen so far, so a directory of similar files compiles it a few times at most.
                 names.UnionWith(compiled.Names ?? []);
                 var slice = SchemaSlice.Cut(definitions, ArgoTypes + kind, names);
-                compiled = (names, JsonSchema.FromJsonAsync(slice.ToJsonString()).GetAwaiter().GetResult().Definitions[ArgoTypes + kind]);
+                compiled = (names, SchemaModel.Build(slice, ArgoTypes + kind));
                 _compiled[kind] = compiled;
             }
             return SchemaProblems.Describe(compiled.Schema.Validate(input, Formats), document);

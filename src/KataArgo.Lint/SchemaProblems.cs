@@ -1,5 +1,7 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema.Validation;
 
@@ -12,13 +14,11 @@ namespace KataArgo.Lint;
 /// </summary>
 internal static class SchemaProblems
 {
-    /// <summary>The document as JSON without its nulls (Go's JSON decoder ignores them); <paramref name="names"/> gets every property name it uses.</summary>
+    /// <summary>The document as Json.NET tokens without its nulls (Go's JSON decoder ignores them); <paramref name="names"/> gets every property name it uses.</summary>
     public static JToken Input(JsonNode document, out HashSet<string> names)
     {
         names = new HashSet<string>(StringComparer.Ordinal);
-        // Strings stay strings: Json.NET would otherwise turn date-like ones into dates, which NJsonSchema does not check.
-        using var reader = new JsonTextReader(new StringReader(WithoutNulls(document, names)!.ToJsonString())) { DateParseHandling = DateParseHandling.None };
-        return JToken.ReadFrom(reader);
+        return Token(document, names);
     }
 
     public static IReadOnlyList<(string Pointer, string Message)> Describe(IEnumerable<ValidationError> errors, JsonNode document) =>
@@ -82,25 +82,38 @@ internal static class SchemaProblems
         return (pointer, field);
     }
 
-    private static JsonNode? WithoutNulls(JsonNode? node, HashSet<string> names)
+    private static JToken Token(JsonNode node, HashSet<string> names)
     {
         switch (node)
         {
             case JsonObject map:
-                var copy = new JsonObject();
+                var copy = new JObject();
                 foreach (var (key, value) in map)
                 {
                     if (value is null)
                         continue;
                     names.Add(key);
-                    copy[key] = WithoutNulls(value, names);
+                    copy.Add(key, Token(value, names));
                 }
                 return copy;
             case JsonArray list:
-                return new JsonArray([.. list.Where(item => item is not null).Select(item => WithoutNulls(item, names))]);
+                return new JArray(list.OfType<JsonNode>().Select(item => Token(item, names)));
             default:
-                return node?.DeepClone();
+                return Scalar(node.AsValue());
         }
+    }
+
+    /// <summary>A scalar as Json.NET reads its JSON text (an integer as long or BigInteger, other numbers as double); a string stays a string.</summary>
+    private static JValue Scalar(JsonValue value)
+    {
+        if (value.GetValueKind() != JsonValueKind.Number)
+            return value.GetValueKind() == JsonValueKind.String ? new JValue(value.GetValue<string>()) : new JValue(value.GetValueKind() == JsonValueKind.True);
+        var text = value.ToJsonString();
+        if (text.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
+            return new JValue(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)
+            ? new JValue(whole)
+            : new JValue(BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
     }
 
     private static string Join(string field, string key) => field.Length == 0 ? key : field + "." + key;
