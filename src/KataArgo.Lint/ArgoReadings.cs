@@ -65,21 +65,13 @@ internal static class ArgoReadings
 
     private static void BoundInt32(JsonNode? schema)
     {
-        switch (schema)
+        foreach (var mapping in JsonTree.Mappings(schema))
         {
-            case JsonObject obj:
-                if (Text(obj["type"]) == "integer" && Text(obj["format"]) == "int32")
-                {
-                    obj["minimum"] = int.MinValue;
-                    obj["maximum"] = int.MaxValue;
-                }
-                foreach (var (_, child) in obj.ToList())
-                    BoundInt32(child);
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                    BoundInt32(item);
-                break;
+            if (Text(mapping["type"]) == "integer" && Text(mapping["format"]) == "int32")
+            {
+                mapping["minimum"] = int.MinValue;
+                mapping["maximum"] = int.MaxValue;
+            }
         }
     }
 

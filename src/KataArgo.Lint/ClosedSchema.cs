@@ -10,18 +10,8 @@ public static class ClosedSchema
 {
     public static void Close(JsonNode? schema)
     {
-        switch (schema)
-        {
-            case JsonObject obj:
-                if (obj["properties"] is JsonObject && !obj.ContainsKey("additionalProperties"))
-                    obj["additionalProperties"] = false;
-                foreach (var (_, child) in obj.ToList())
-                    Close(child);
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                    Close(item);
-                break;
-        }
+        foreach (var mapping in JsonTree.Mappings(schema))
+            if (mapping["properties"] is JsonObject && !mapping.ContainsKey("additionalProperties"))
+                mapping["additionalProperties"] = false;
     }
 }
