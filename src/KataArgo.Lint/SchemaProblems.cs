@@ -44,7 +44,6 @@ internal static class SchemaProblems
             ValidationErrorKind.NotInEnumeration => $"'{field}' is not one of the allowed values ({string.Join(", ", schema.Enumeration)})",
             ValidationErrorKind.NumberTooBig or ValidationErrorKind.NumberTooSmall when schema.Format == "int32" => $"'{field}' is out of range for a 32-bit integer",
             ValidationErrorKind.DateTimeExpected => $"'{field}' must be a date and time such as 2006-01-02T15:04:05Z (RFC 3339)",
-            ValidationErrorKind.Base64Expected => $"'{field}' must be base64",
             var kind => $"'{field}': {kind}",
         });
     }
