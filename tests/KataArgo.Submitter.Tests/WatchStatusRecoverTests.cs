@@ -20,7 +20,9 @@ public class WatchStatusRecoverTests
     public async Task Watch_reconnects_after_the_event_stream_drops_and_misses_nothing()
     {
         await using var server = await FakeArgoServer.StartAsync();
-        server.AddRun("sunny");
+        // Frozen: the run moves on only while the stream sends, so the state the drop may have cut
+        // off in flight is still the run's state when the watch looks again (no time passes between).
+        server.AddRun("sunny", frozen: true);
         server.DropFirstStreamAfter = 4;
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "watch", Sunny);
 
