@@ -327,6 +327,20 @@ public sealed class RolloutTests(ITestOutputHelper output)
         Assert.Equal(before, sandbox.State.Snapshot());
     }
 
+    /// <summary>Case 9, where a step's JSON input is judged: two values, of which only the last is an object.</summary>
+    [Fact]
+    public void Case9_a_json_input_of_two_values_is_refused_not_judged_by_the_last()
+    {
+        using var sandbox = new Sandbox(Scenario.ThreeNodes());
+
+        var stage = sandbox.Run("stage.sh", Scenario.Env(("RELEASE_REVISION", "1"), ("UPDATE_STRATEGY", "5 {}")));
+        output.WriteLine(stage.ToString());
+
+        Assert.False(stage.Succeeded);
+        Assert.Contains("update-strategy: '5 {}' is not a JSON object", stage.Stderr);
+        Assert.Empty(sandbox.Calls.Mutating);
+    }
+
     /// <summary>Case 10: a release a killed Helm left pending-upgrade is named with the command that clears it.</summary>
     [Fact]
     public void Case10_a_pending_upgrade_release_is_refused_with_the_command_that_clears_it()
