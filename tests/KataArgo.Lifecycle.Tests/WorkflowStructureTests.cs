@@ -83,7 +83,7 @@ public partial class WorkflowStructureTests
     }
 
     [Fact]
-    public void The_revision_recorded_in_preflight_reaches_the_run_record_the_rollback_reads()
+    public void The_revision_recorded_in_preflight_reaches_the_rollout_record_the_rollback_reads()
     {
         var preflight = _graph.Get("preflight");
         Assert.Contains(preflight.Outputs!.Parameters!, p => p.Name == "release-revision" && p.ValueFrom!.Path == "/tmp/outputs/release-revision");
@@ -92,13 +92,14 @@ public partial class WorkflowStructureTests
         Assert.Equal("{{steps.preflight.outputs.parameters.release-revision}}", TemplateGraph.Argument(stage, "release-revision"));
         Assert.Equal("{{inputs.parameters.release-revision}}", TemplateGraph.Env(_graph.Get("stage"), "RELEASE_REVISION"));
 
-        // stage records it in the run record; cleanup reads it back and rolls back to exactly it
-        Assert.Contains("--arg revision \"$RELEASE_REVISION\"", StepScripts.Read("stage.sh"));
+        // stage opens the rollout with it as the pre-rollout revision; cleanup reads it back and rolls back to exactly it
+        Assert.Contains("rollout_open \"$WORKFLOW_NAMESPACE\"", StepScripts.Read("stage.sh"));
+        Assert.Contains("--arg revision \"$RELEASE_REVISION\"", StepScripts.Read("rollout.sh"));
+        Assert.Contains("\"pre-rollout-revision\": $revision", StepScripts.Read("rollout.sh"));
         var cleanup = StepScripts.Read("cleanup.sh");
-        Assert.Contains(".data // {} | (.release, .namespace, .revision,", cleanup);
         var rollbacks = RollbackCall().Matches(cleanup);
         Assert.NotEmpty(rollbacks);
-        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback ""\$R_RELEASE"" ""\$R_REVISION"" ", m.Value));
+        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback ""\$RO_RELEASE"" ""\$RO_PRE_REVISION"" ", m.Value));
     }
 
     [Fact]
