@@ -26,6 +26,15 @@ public static class LifecycleKeys
     public const string StartedAt = "katacontainers.io/kata-lifecycle-manager-started-at";
     public const string FinishedAt = "katacontainers.io/kata-lifecycle-manager-finished-at";
 
+    /// <summary>
+    /// Label naming the rollout (the run that opened it) a node joined, from its cordon until the
+    /// rollout completes or is rolled back; also on the rollout record. Step pods keep off such nodes.
+    /// </summary>
+    public const string Rollout = "katacontainers.io/kata-lifecycle-manager-rollout";
+
+    /// <summary>Prefix of the rollout record: <c>kata-lifecycle-rollout.HELM-NAMESPACE.RELEASE</c>, one per release.</summary>
+    public const string RolloutRecordPrefix = "kata-lifecycle-rollout.";
+
     /// <summary>Prefix of the run-record ConfigMap written when a run stages an upgrade.</summary>
     public const string RunRecordPrefix = "kata-lifecycle-run-";
 

@@ -20,6 +20,8 @@ public static class LifecycleWorkflow
     /// <summary>The per-node step (one pod per node); the CLI reads a run's progress from it.</summary>
     public const string UpgradeNode = "upgrade-node";
 
+    private const string NotDryRun = "{{workflow.parameters.dry-run}} == false";
+
     private const string StagedAndNodesSelected =
         "{{workflow.parameters.dry-run}} == false && {{steps.select-nodes.outputs.parameters.node-count}} > 0";
 
@@ -117,9 +119,10 @@ public static class LifecycleWorkflow
                 ("node", "{{item}}"),
                 ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"))
                 .ForEachOf("{{steps.select-nodes.outputs.parameters.nodes}}"),
+            // Also with no node selected: a rerun to the same target completes a rollout whose finish failed.
             Call("finish", "finish",
                 ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
-                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}")).When(StagedAndNodesSelected));
+                ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}")).When(NotDryRun));
         template.Parallelism = 1;
         template.FailFast = true;
         return template;
@@ -137,7 +140,7 @@ public static class LifecycleWorkflow
     private static IEnumerable<ScriptStep> ScriptSteps()
     {
         yield return new ScriptStep("preflight", "preflight.sh", P.HelmImage)
-            .Env("RUN", "{{workflow.name}}")
+            .Env("RUN", "{{workflow.name}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
             .Env("TARGET_VERSION", P.TargetVersion).Env("HELM_RELEASE", P.HelmRelease).Env("HELM_NAMESPACE", P.HelmNamespace)
             .Env("KATA_DEPLOY_CHART", P.KataDeployChart).Env("NODE_SELECTOR", P.NodeSelector)
             .Env("NODE_TAINT_KEY", P.NodeTaintKey).Env("NODE_TAINT_VALUE", P.NodeTaintValue).Env("NODES", P.Nodes)
@@ -165,6 +168,7 @@ public static class LifecycleWorkflow
             .Env("RUN", "{{workflow.name}}").Env("RUN_UID", "{{workflow.uid}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
             .Env("HELM_RELEASE", P.HelmRelease).Env("HELM_NAMESPACE", P.HelmNamespace).Env("KATA_DEPLOY_CHART", P.KataDeployChart)
             .Env("TARGET_VERSION", P.TargetVersion).Env("VERIFICATION_NAMESPACE", P.VerificationNamespace)
+            .Env("DRAIN_ENABLED", P.DrainEnabled).Env("DRAIN_TIMEOUT", P.DrainTimeout)
             .Deadline(TimeSpan.FromMinutes(20)).MemoryLimit("512Mi");
 
         // One pod per node: cordon, drain, recycle, verify, uncordon, each phase under its own deadline.
@@ -191,6 +195,7 @@ public static class LifecycleWorkflow
             .Input("mode", "MODE").OptionalInput("run", "RUN").OptionalInput("node", "NODE_NAME")
             .OptionalInput("workflow-status", "WORKFLOW_STATUS")
             .Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}").Env("RECYCLE_TIMEOUT", P.RecycleTimeout)
+            .AvoidRolloutNodes()
             .Deadline(TimeSpan.FromHours(12)).RetryOnTransientErrors().MemoryLimit("512Mi");
     }
 

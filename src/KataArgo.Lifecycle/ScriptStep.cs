@@ -21,6 +21,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
     private int _deadlineSeconds = 300;
     private bool _retry;
     private bool _avoidsInputNode;
+    private bool _avoidsRolloutNodes;
     private string _memoryLimit = "256Mi";
 
     public string Name => name;
@@ -78,6 +79,17 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
         return this;
     }
 
+    /// <summary>
+    /// Keeps this step's pod off every node a rollout touched (LifecycleKeys.Rollout) and off the node
+    /// this run upgrades next: the exit handler recycles those nodes, and a container runtime restart
+    /// can take the pod's own node agent down with it (k3s, RKE2).
+    /// </summary>
+    public ScriptStep AvoidRolloutNodes()
+    {
+        _avoidsRolloutNodes = true;
+        return this;
+    }
+
     public ScriptStep MemoryLimit(string limit)
     {
         _memoryLimit = limit;
@@ -96,7 +108,8 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
             Outputs = _outputs.Count > 0 ? new Outputs { Parameters = [.. _outputs] } : null,
             ActiveDeadlineSeconds = _deadlineSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             RetryStrategy = _retry ? TransientRetry() : null,
-            Affinity = _avoidsInputNode ? NotOnNode("{{inputs.parameters.node}}", "{{workflow.name}}") : null,
+            Affinity = _avoidsInputNode ? NotOnNode("{{inputs.parameters.node}}", "{{workflow.name}}")
+                : _avoidsRolloutNodes ? NotOnRolloutNode("{{workflow.name}}") : null,
             Container = new Container
             {
                 Image = image.Reference,
@@ -104,7 +117,7 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
                 Env =
                 [
                     new EnvVar { Name = StepScripts.DigestVariable, Value = StepScripts.Digest },
-                    .. _avoidsInputNode ? [PodNodeName] : Array.Empty<EnvVar>(),
+                    .. _avoidsInputNode || _avoidsRolloutNodes ? [PodNodeName] : Array.Empty<EnvVar>(),
                     .. _env,
                 ],
                 Resources = new ResourceRequirements
@@ -159,6 +172,28 @@ internal sealed class ScriptStep(string name, string script, WorkflowParameter i
                     {
                         MatchFields = [new NodeSelectorRequirement { Key = "metadata.name", Operator = "NotIn", Values = [node] }],
                         MatchExpressions = [new NodeSelectorRequirement { Key = LifecycleKeys.Next, Operator = "NotIn", Values = [run] }],
+                    },
+                ],
+            },
+        },
+    };
+
+    /// <summary>Not on a node carrying a rollout's label, nor on the node this run marked as its next.</summary>
+    private static Affinity NotOnRolloutNode(string run) => new()
+    {
+        NodeAffinity = new NodeAffinity
+        {
+            RequiredDuringSchedulingIgnoredDuringExecution = new NodeSelector
+            {
+                NodeSelectorTerms =
+                [
+                    new NodeSelectorTerm
+                    {
+                        MatchExpressions =
+                        [
+                            new NodeSelectorRequirement { Key = LifecycleKeys.Rollout, Operator = "DoesNotExist" },
+                            new NodeSelectorRequirement { Key = LifecycleKeys.Next, Operator = "NotIn", Values = [run] },
+                        ],
                     },
                 ],
             },

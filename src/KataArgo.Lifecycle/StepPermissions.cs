@@ -137,8 +137,9 @@ public static class StepPermissions
             "verify", "explain a verification pod that does not start"),
 
         // The workflow's own namespace.
-        new(PermissionScope.WorkflowNamespace, "", ["configmaps"], ["get", "create", "patch"],
-            "stage, finish, cleanup", "the run record (kata-lifecycle-run-NAME), which lets recover restore a terminated run"),
+        new(PermissionScope.WorkflowNamespace, "", ["configmaps"], ["get", "list", "create", "patch"],
+            "preflight, stage, upgrade-node, finish, cleanup",
+            "the rollout record (kata-lifecycle-rollout.NAMESPACE.RELEASE, found by its label: list), which lets recover roll back a rollout whose Workflows are gone, and the run record (kata-lifecycle-run-NAME)"),
         new(PermissionScope.WorkflowNamespace, "argoproj.io", ["workflowtaskresults"], ["create", "patch"],
             "every step (Argo executor)", "Argo 3.4+ executors report each step's outputs as a WorkflowTaskResult"),
     ];

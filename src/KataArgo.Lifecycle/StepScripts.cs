@@ -25,6 +25,9 @@ public static class StepScripts
         "verify.sh", "uncordon.sh", "finish.sh", "cleanup.sh",
     ];
 
+    /// <summary>Files of functions the steps source (lib.sh, and what lib.sh sources), not entry points.</summary>
+    public static readonly IReadOnlyList<string> Libraries = [Library, "rollout.sh"];
+
     /// <summary>The phases upgrade-node.sh runs, in order (NODE_PHASES in lib.sh); Argo sees phase N as progress N/5.</summary>
     public static readonly IReadOnlyList<string> NodePhases = ["cordon", "drain", "recycle", "verify", "uncordon"];
 

@@ -2,8 +2,9 @@
 # shellcheck disable=SC2153 # inputs (NODE, RUN, ...) are assigned by input() of lib.sh
 # The exit handler (MODE=exit), `recover` (MODE=recover, -p run=NAME) and `rollback-node`
 # (MODE=node, -p node-name=NODE). After a success it only removes the run labels; otherwise it
-# restores what the run record says the run changed: the release to the exact pre-upgrade
-# revision, then each touched node's kata-deploy pod, schedulability and status. Idempotent.
+# rolls the whole rollout back as its record says (docs/workflow.md, "The rollout"): the release
+# to the pre-rollout chart with OnDelete, every node the rollout upgraded one at a time (cordon,
+# drain, recycle, uncordon), then `helm rollback` to the exact pre-rollout revision. Idempotent.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "${BASH_SOURCE[0]%/*}/lib.sh"
 
@@ -28,58 +29,48 @@ case $MODE in
     require RUN run "name the run to recover: -p run=NAME (argo list shows it)" ;;
   node)
     require NODE_NAME node-name "name the node to roll back: -p node-name=NODE"
-    RUN=$(retry kc get node "$NODE_NAME" -o json | jq -r --arg k "$RUN_KEY" '.metadata.labels[$k] // ""')
+    # The node's rollout (its label stays after its run ended), else the run that touched it.
+    RUN=$(retry kc get node "$NODE_NAME" -o json | jq -r --arg r "$ROLLOUT_KEY" --arg k "$RUN_KEY" '.metadata.labels[$r] // .metadata.labels[$k] // ""')
     [[ -n $RUN ]] ||
-      die "node-name: $NODE_NAME is not labelled by a run ($RUN_KEY), so no run left it half done; to go back to an older version, run upgrade-all-nodes with that target-version"
-    input RUN run "$RUN_KEY label of $NODE_NAME" ;;
+      die "node-name: $NODE_NAME is not labelled by a rollout ($ROLLOUT_KEY) or a run ($RUN_KEY), so no rollout left it half done; to go back to an older version, run upgrade-all-nodes with that target-version"
+    input RUN run "$ROLLOUT_KEY label of $NODE_NAME" ;;
 esac
 
-record_json=$(get_optional configmap "$(record_name "$RUN")" -n "$WORKFLOW_NAMESPACE")
+rollout_json=$(rollout_find "$WORKFLOW_NAMESPACE" "$RUN")
 labelled=$(retry kc get nodes -l "$RUN_KEY=$RUN" -o json | jq -c '[.items[].metadata.name] | sort')
 # The scheduling marker of the node the run would have done next goes, whatever the run's end.
 for node in $(retry kc get nodes -l "$NEXT_KEY=$RUN" -o json | jq -r '.items[].metadata.name'); do
   patch_node "$node" unlabel "$NEXT_KEY" ""
 done
 
-if [[ -z $record_json ]]; then
+if [[ -z $rollout_json ]]; then
   if [[ $labelled == "[]" ]]; then
-    log "cleanup: run $RUN staged nothing (no run record $WORKFLOW_NAMESPACE/$(record_name "$RUN")); nothing to restore"
+    log "cleanup: run $RUN staged nothing (no rollout record in $WORKFLOW_NAMESPACE names it); nothing to restore"
     log "summary of run $RUN: no node was touched"
     exit 0
   fi
-  die "cleanup: nodes $(jq -r 'join(", ")' <<<"$labelled") carry the label of run $RUN, but its run record $WORKFLOW_NAMESPACE/$(record_name "$RUN") is gone (Workflow deleted?); without its pre-upgrade revision nothing is restored: helm rollback the release to the revision before the run, then uncordon those nodes and remove the label"
+  die "cleanup: nodes $(jq -r 'join(", ")' <<<"$labelled") carry the label of run $RUN, but no rollout record in $WORKFLOW_NAMESPACE names it (deleted?); without its pre-rollout revision nothing is restored: helm rollback the release to the revision before the rollout, then uncordon those nodes and remove the labels"
 fi
+rollout_load "$rollout_json"
 
-{
-  read -r R_RELEASE; read -r R_NAMESPACE; read -r R_REVISION; read -r R_FROM; read -r R_TARGET
-  read -r R_DAEMONSET; read -r R_VNS; read -r R_PHASE
-} < <(jq -r '.data // {} | (.release, .namespace, .revision, .["from-version"], .["target-version"], .daemonset,
-  .["verification-namespace"], .phase | . // "")' <<<"$record_json")
-# The record is data anyone with ConfigMap rights could edit: validate it like parameters.
-check_value release "run record release" "$R_RELEASE"
-check_value namespace "run record namespace" "$R_NAMESPACE"
-input_revision R_REVISION "run record revision"
-check_value version "run record from-version" "$R_FROM"
-check_value version "run record target-version" "$R_TARGET"
-input_daemonset R_DAEMONSET "run record daemonset"
-check_value namespace "run record verification-namespace" "$R_VNS"
-# Node lists travel in files: thousands of names fit no argument.
+# This run's record (while its Workflow exists) keeps the nodes it touched for the summary.
+record_json=$(get_optional configmap "$(record_name "$RUN")" -n "$WORKFLOW_NAMESPACE")
 jq -c --arg re "$NODE_NAME_RE" '.data["touched-nodes"] // "[]" | fromjson
   | if type == "array" and all(.[]; type == "string" and test($re)) then . else error("bad") end' \
-  <<<"$record_json" >"$WORK_DIR/recorded.json" 2>/dev/null ||
+  <<<"${record_json:-"{}"}" >"$WORK_DIR/recorded.json" 2>/dev/null ||
   die "run record: touched-nodes is not a JSON list of node names"
 read_plan "$WORKFLOW_NAMESPACE" "$RUN" "$WORK_DIR/planned.json"
 printf '%s\n' "$labelled" >"$WORK_DIR/labelled.json"
-
-# Every node this run ever touched, kept in the record before the labels go.
 jq -cs '.[0] + .[1] | unique' "$WORK_DIR/recorded.json" "$WORK_DIR/labelled.json" >"$WORK_DIR/touched.json"
 touched=$(<"$WORK_DIR/touched.json")
-[[ $touched == "$(<"$WORK_DIR/recorded.json")" ]] || record_set "$WORKFLOW_NAMESPACE" "$RUN" touched-nodes "$touched"
+if [[ -n $record_json && $touched != "$(<"$WORK_DIR/recorded.json")" ]]; then
+  record_set "$WORKFLOW_NAMESPACE" "$RUN" touched-nodes "$touched"
+fi
 
 print_summary() {
   local nodes
   nodes=$(retry kc get nodes -o json)
-  log "summary of run $RUN (kata-deploy $R_FROM -> $R_TARGET, release $R_NAMESPACE/$R_RELEASE):"
+  log "summary of run $RUN (rollout $RO_ID $RO_PHASE, kata-deploy $RO_PRE_VERSION -> $RO_TARGET, release $RO_NAMESPACE/$RO_RELEASE):"
   jq -r --slurpfile touched "$WORK_DIR/touched.json" --slurpfile planned "$WORK_DIR/planned.json" \
     --arg st "$STATUS_KEY" --arg ver "$VERSION_KEY" --arg s "$STARTED_AT_KEY" --arg f "$FINISHED_AT_KEY" "$JQ_TOOK"'
     $touched[0] as $touched | $planned[0] as $planned
@@ -94,75 +85,142 @@ print_summary() {
     | .[] | [to_entries[] | .value + " " * ($w[.key] - (.value | length) + 2)] | "  " + add | sub(" +$"; "")' <<<"$nodes" >&3
 }
 
-# ---- after a success: the labels go, nothing is rolled back
-if [[ $R_PHASE == succeeded || ( $MODE == exit && $WORKFLOW_STATUS == Succeeded ) ]]; then
-  [[ $MODE != node ]] ||
-    die "node-name: run $RUN succeeded, so its nodes are not rolled back one by one; to go back, run upgrade-all-nodes with target-version=$R_FROM"
-  print_summary
+unlabel_run() {
+  local node
   for node in $(jq -r '.[]' <<<"$labelled"); do
     patch_node "$node" unlabel "$RUN_KEY" ""
   done
-  [[ $R_PHASE == succeeded ]] || record_set "$WORKFLOW_NAMESPACE" "$RUN" phase succeeded
-  log "cleanup: run $RUN succeeded; removed its label from $(jq length <<<"$labelled") node(s)"
-  exit 0
-fi
-
-# ---- otherwise: restore
-rollback_release() {
-  local history latest status chart wanted
-  history=$(retry helm history "$R_RELEASE" -n "$R_NAMESPACE" -o json)
-  { read -r latest; read -r status; read -r chart; read -r wanted; } < <(jq -r --argjson rev "$R_REVISION" '
-    (max_by(.revision) // {}) as $l | (map(select(.revision == $rev))[0] // {}) as $r
-    | ($l.revision // ""), ($l.status // ""), ($l.chart // ""), ($r.chart // "")' <<<"$history")
-  [[ -n $wanted ]] ||
-    die "cleanup: revision $R_REVISION of $R_NAMESPACE/$R_RELEASE is no longer in its history (helm history); restore the release by hand"
-  if [[ $latest == "$R_REVISION" && $status == deployed ]]; then
-    log "cleanup: release $R_NAMESPACE/$R_RELEASE is at revision $R_REVISION ($wanted) already; no rollback"
-    return 0
-  fi
-  if [[ $status == deployed && $chart == "$wanted" ]]; then
-    retry helm get values "$R_RELEASE" -n "$R_NAMESPACE" --revision "$latest" -o json >"$WORK_DIR/latest.json"
-    retry helm get values "$R_RELEASE" -n "$R_NAMESPACE" --revision "$R_REVISION" -o json >"$WORK_DIR/wanted.json"
-    if jq -en --slurpfile a "$WORK_DIR/latest.json" --slurpfile b "$WORK_DIR/wanted.json" '($a[0] // {}) == ($b[0] // {})' >/dev/null; then
-      log "cleanup: release $R_NAMESPACE/$R_RELEASE revision $latest already has the content of revision $R_REVISION ($wanted); no rollback"
-      return 0
-    fi
-  fi
-  log "cleanup: helm rollback $R_RELEASE to revision $R_REVISION ($wanted), from revision $latest ($chart, $status)"
-  if ! retry helm rollback "$R_RELEASE" "$R_REVISION" -n "$R_NAMESPACE" >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
-    while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
-    die "cleanup: helm rollback $R_RELEASE $R_REVISION -n $R_NAMESPACE failed (above); nodes keep their run label, re-run: recover -p run=$RUN"
-  fi
-  log "cleanup: release $R_NAMESPACE/$R_RELEASE rolled back to the content of revision $R_REVISION ($wanted)"
 }
 
+# ---- nothing to roll back: a success, a completed or rolled-back rollout, a finish that failed
+if [[ $MODE == exit && $WORKFLOW_STATUS == Succeeded ]]; then
+  print_summary
+  unlabel_run
+  log "cleanup: run $RUN succeeded; removed its label from $(jq length <<<"$labelled") node(s); rollout $RO_ID is $RO_PHASE"
+  exit 0
+fi
+case $RO_PHASE in
+  completed)
+    [[ $MODE != node ]] ||
+      die "node-name: rollout $RO_ID completed, so its nodes are not rolled back one by one; to go back, run upgrade-all-nodes with target-version=$RO_PRE_VERSION"
+    print_summary
+    unlabel_run
+    log "cleanup: rollout $RO_ID completed (kata-deploy $RO_TARGET on every node); nothing is rolled back; to go back, run upgrade-all-nodes with target-version=$RO_PRE_VERSION"
+    exit 0 ;;
+  rolled-back)
+    print_summary
+    unlabel_run
+    log "cleanup: rollout $RO_ID is rolled back already (release $RO_NAMESPACE/$RO_RELEASE has the content of revision $RO_PRE_REVISION)"
+    exit 0 ;;
+  finishing)
+    if [[ $MODE == exit ]]; then
+      print_summary
+      unlabel_run
+      log "WARNING: every node of rollout $RO_ID runs kata-deploy $RO_TARGET and passed verification, but its finish did not complete; nothing is rolled back. Complete it by running the same target again: $(rollout_finish_command)"
+      exit 0
+    fi ;;
+esac
+
+# ---- roll the rollout back
+case $MODE in
+  exit) why="run $RUN ended $WORKFLOW_STATUS" ;;
+  recover) why="recovering run $RUN" ;;
+  node) why="rolling back node $NODE_NAME" ;;
+esac
+
+# ---- the release: it must be where this rollout left it (or already back), else nothing changes
+history=$(retry helm history "$RO_RELEASE" -n "$RO_NAMESPACE" -o json)
+{ read -r latest; read -r status; read -r chart; read -r pre_chart; } < <(jq -r --argjson rev "$RO_PRE_REVISION" '
+  (max_by(.revision) // {}) as $l | (map(select(.revision == $rev))[0] // {}) as $r
+  | ($l.revision // ""), ($l.status // ""), ($l.chart // ""), ($r.chart // "")' <<<"$history")
+[[ -n $pre_chart ]] ||
+  die "cleanup: pre-rollout revision $RO_PRE_REVISION of $RO_NAMESPACE/$RO_RELEASE is no longer in its history (helm history); restore the release by hand; nothing was changed"
+release_pending_check "$RO_RELEASE" "$RO_NAMESPACE" "$status"
+
+# The latest revision has the pre-rollout chart and values: the final helm rollback ran.
+pre_content() {
+  [[ $status == deployed && $chart == "$pre_chart" ]] || return 1
+  retry helm get values "$RO_RELEASE" -n "$RO_NAMESPACE" --revision "$latest" -o json >"$WORK_DIR/latest.json"
+  retry helm get values "$RO_RELEASE" -n "$RO_NAMESPACE" --revision "$RO_PRE_REVISION" -o json >"$WORK_DIR/wanted.json"
+  jq -en --slurpfile a "$WORK_DIR/latest.json" --slurpfile b "$WORK_DIR/wanted.json" '($a[0] // {}) == ($b[0] // {})' >/dev/null
+}
+if [[ $latest == "$RO_PRE_REVISION" ]]; then release=untouched
+elif rollout_knows "$latest"; then release=rollout
+elif pre_content; then release=restored
+else
+  die "cleanup: release $RO_NAMESPACE/$RO_RELEASE is revision $latest ($chart, $status), which rollout $RO_ID did not make (staged ${RO_STAGED:-none}, rollback ${RO_ROLLBACK_REVISION:-none}); someone changed the release after the rollout began: check helm history $RO_RELEASE -n $RO_NAMESPACE; nothing was changed"
+fi
+
+if [[ $RO_PHASE != rolling-back ]]; then
+  rollout_set "$WORKFLOW_NAMESPACE" phase rolling-back
+  RO_PHASE=rolling-back
+fi
+log "cleanup: $why; rolling back rollout $RO_ID (kata-deploy $RO_TARGET -> $RO_PRE_VERSION, release $RO_NAMESPACE/$RO_RELEASE to revision $RO_PRE_REVISION)"
+while IFS= read -r run; do
+  retry kc delete pods -n "$RO_VNS" -l "$RUN_KEY=$run" --ignore-not-found --wait=false >"$WORK_DIR/deleted.out"
+  while IFS= read -r line; do [[ -z $line ]] || log "cleanup: leftover verification $line"; done <"$WORK_DIR/deleted.out"
+done <<<"$RO_RUNS"
+
+# The pre-rollout chart with the pre-rollout values and OnDelete: the DaemonSet's template goes
+# back, and no pod restarts until this script recycles its node.
+if [[ $release == rollout && ! ( $latest == "$RO_ROLLBACK_REVISION" && $status == deployed ) ]]; then
+  stage_values "$RO_RELEASE" "$RO_NAMESPACE" "$RO_PRE_REVISION" "$WORK_DIR/rollback-values.json"
+  log "cleanup: helm upgrade $RO_RELEASE to $RO_CHART $RO_PRE_VERSION with the values of revision $RO_PRE_REVISION and updateStrategy OnDelete (no kata-deploy pod restarts)"
+  if ! retry stage_upgrade "$RO_RELEASE" "$RO_CHART" "$RO_PRE_VERSION" "$RO_NAMESPACE" "$WORK_DIR/rollback-values.json" \
+    >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
+    while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
+    read -r after _ <<<"$(release_head "$RO_RELEASE" "$RO_NAMESPACE")"
+    [[ $after == "$latest" ]] || rollout_set "$WORKFLOW_NAMESPACE" rollback-revision "$after"
+    die "cleanup: helm upgrade of $RO_NAMESPACE/$RO_RELEASE to $RO_PRE_VERSION failed (above); no node was changed; re-run: $(rollout_recover_command)"
+  fi
+  read -r RO_ROLLBACK_REVISION _ <<<"$(release_head "$RO_RELEASE" "$RO_NAMESPACE")"
+  rollout_set "$WORKFLOW_NAMESPACE" rollback-revision "$RO_ROLLBACK_REVISION"
+  log "cleanup: release $RO_NAMESPACE/$RO_RELEASE is revision $RO_ROLLBACK_REVISION (kata-deploy $RO_PRE_VERSION, OnDelete)"
+fi
+wait_daemonset_synced "$RO_NAMESPACE" "$RO_DAEMONSET" "$timeout"
+if [[ $release == rollout ]]; then
+  jq -e '.type == "OnDelete"' >/dev/null <<<"$DS_STRATEGY" ||
+    die "cleanup: DaemonSet $RO_NAMESPACE/$RO_DAEMONSET has updateStrategy $DS_STRATEGY, not OnDelete; not recycling nodes under it"
+fi
+hash=$(updated_revision "$RO_NAMESPACE" "$RO_DAEMONSET")
+
+# ---- the nodes, one at a time: the rollout's, this run's, and any other running another revision
+if [[ $MODE == node ]]; then
+  targets=$(jq -cn --arg n "$NODE_NAME" '[$n]')
+else
+  rollout_nodes=$(retry kc get nodes -l "$ROLLOUT_KEY=$RO_ID" -o json | jq -c '[.items[].metadata.name]')
+  stale=$(daemonset_pods "$RO_NAMESPACE" | jq -c --arg h "$hash" '[.[] | select(.hash != $h) | .node | select(. != "")]')
+  targets=$(jq -cn --argjson a "$rollout_nodes" --argjson b "$labelled" --argjson c "$stale" '$a + $b + $c | unique')
+fi
+log "cleanup: node(s) to restore, one at a time: $(jq -r 'if length == 0 then "none" else join(", ") end' <<<"$targets")"
+
 restore_node() {
-  local node=$1 was how changes
-  was=$(retry kc get node "$node" -o json | jq -r --arg k "$WAS_UNSCHEDULABLE_KEY" '.metadata.annotations[$k] // ""')
-  recycle_node "$node" "$R_NAMESPACE" "$R_DAEMONSET" "$timeout"
-  changes=(both "$VERSION_KEY" "$R_FROM" annotation "$FINISHED_AT_KEY" "$(now_utc)" unlabel "$RUN_KEY" "")
+  local node=$1 json was unschedulable stale how changes
+  json=$(retry kc get node "$node" -o json)
+  { read -r was; read -r unschedulable; } < <(jq -r --arg k "$WAS_UNSCHEDULABLE_KEY" \
+    '(.metadata.annotations[$k] // ""), (.spec.unschedulable // false)' <<<"$json")
+  stale=$(daemonset_pods "$RO_NAMESPACE" "$node" | jq -r --arg h "$hash" 'any(.[]; .hash != $h or (.ready | not) or .deleting)')
+  if [[ $stale == true ]]; then
+    [[ ${KATA_POD_NODE-} != "$node" ]] ||
+      die "$node: this pod runs on the node it would recycle, whose container runtime restarts; re-run: $(rollout_recover_command)"
+    if [[ -z $was ]]; then was=$unschedulable; patch_node "$node" annotation "$WAS_UNSCHEDULABLE_KEY" "$was"; fi
+    [[ $unschedulable == true ]] || set_status "$node" cordoned unschedulable "" true
+    export NODE=$node DAEMONSET=$RO_DAEMONSET HELM_NAMESPACE=$RO_NAMESPACE RECYCLE_TIMEOUT DRAIN_TIMEOUT=$RO_DRAIN_TIMEOUT \
+      TARGET_VERSION=$RO_PRE_VERSION
+    [[ $RO_DRAIN != true ]] || run_phase "$node" drain "$(( $(duration_seconds "$RO_DRAIN_TIMEOUT") + PHASE_MARGIN_SECONDS ))"
+    run_phase "$node" recycle "$(( 2 * timeout + PHASE_MARGIN_SECONDS ))"
+  else
+    log "$node: kata-deploy runs revision $hash already; nothing to recycle"
+  fi
+  changes=(both "$VERSION_KEY" "$RO_PRE_VERSION" annotation "$FINISHED_AT_KEY" "$(now_utc)" unlabel "$RUN_KEY" "" unlabel "$ROLLOUT_KEY" "")
   case $was in
     false) how="uncordoned"; changes+=(unschedulable "" false) ;;
-    true) how="left cordoned (it was unschedulable before the run)" ;;
+    true) how="left cordoned (it was unschedulable before the rollout)" ;;
     *) how="left cordoned (no $WAS_UNSCHEDULABLE_KEY annotation, so its earlier state is unknown)" ;;
   esac
   set_status "$node" rolled-back "${changes[@]}"
-  log "$node: rolled back to kata-deploy $R_FROM; $how"
+  log "$node: rolled back to kata-deploy $RO_PRE_VERSION; $how"
 }
-
-targets=$labelled
-[[ $MODE != node ]] || targets=$(jq -cn --arg n "$NODE_NAME" '[$n]')
-case $MODE in
-  exit) why="run $RUN ended $WORKFLOW_STATUS" ;;
-  recover) why="recovering run $RUN (record phase $R_PHASE)" ;;
-  node) why="rolling back node $NODE_NAME of run $RUN" ;;
-esac
-log "cleanup: $why; restoring release $R_NAMESPACE/$R_RELEASE revision $R_REVISION and node(s): $(jq -r 'if length == 0 then "none" else join(", ") end' <<<"$targets")"
-
-retry kc delete pods -n "$R_VNS" -l "$RUN_KEY=$RUN" --ignore-not-found --wait=false >"$WORK_DIR/deleted.out"
-while IFS= read -r line; do [[ -z $line ]] || log "cleanup: leftover verification $line"; done <"$WORK_DIR/deleted.out"
-rollback_release
-wait_daemonset_synced "$R_NAMESPACE" "$R_DAEMONSET" "$timeout"
 
 failed=()
 for node in $(jq -r '.[]' <<<"$targets"); do
@@ -173,17 +231,38 @@ for node in $(jq -r '.[]' <<<"$targets"); do
   if (( rc != 0 )); then
     failed+=("$node")
     set_status "$node" failed || true
-    log "$node: NOT restored; it keeps its run label"
+    log "$node: NOT restored; it keeps its labels"
+    # One at a time, stopping at the first failure: the next node's pod is not touched.
+    break
   fi
 done
 
-print_summary
-(( ${#failed[@]} == 0 )) ||
-  die "cleanup: could not restore ${failed[*]} (see above); fix the cause, then re-run: argo submit --from workflowtemplate/kata-lifecycle-manager --entrypoint recover -p run=$RUN"
-remaining=$(retry kc get nodes -l "$RUN_KEY=$RUN" -o json | jq -r '[.items[].metadata.name] | sort | join(", ")')
-if [[ -n $remaining ]]; then
-  log "cleanup: node(s) $remaining of run $RUN are not restored yet; restore them with: --entrypoint recover -p run=$RUN"
-else
-  record_set "$WORKFLOW_NAMESPACE" "$RUN" phase rolled-back
-  log "cleanup: run $RUN rolled back"
+if (( ${#failed[@]} > 0 )); then
+  print_summary
+  die "cleanup: could not restore ${failed[*]} (see above); fix the cause, then re-run: $(rollout_recover_command)"
 fi
+remaining=$(retry kc get nodes -l "$ROLLOUT_KEY=$RO_ID" -o json | jq -r '[.items[].metadata.name] | sort | join(", ")')
+stale=$(daemonset_pods "$RO_NAMESPACE" | jq -r --arg h "$hash" '[.[] | select(.hash != $h) | .node] | unique | join(", ")')
+if [[ -n $remaining || -n $stale ]]; then
+  print_summary
+  log "cleanup: node(s) ${remaining:-$stale} of rollout $RO_ID are not restored yet; the release stays on OnDelete; restore them with: $(rollout_recover_command)"
+  exit 0
+fi
+
+# ---- every pod runs the pre-rollout template: the exact pre-rollout revision restarts nothing
+if [[ $release == rollout ]]; then
+  log "cleanup: helm rollback $RO_RELEASE $RO_PRE_REVISION: the exact pre-rollout values and update strategy ($RO_PRE_STRATEGY)"
+  if ! retry helm rollback "$RO_RELEASE" "$RO_PRE_REVISION" -n "$RO_NAMESPACE" >"$WORK_DIR/helm.out" 2>"$WORK_DIR/helm.err"; then
+    while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/helm.err"
+    die "cleanup: helm rollback $RO_RELEASE $RO_PRE_REVISION -n $RO_NAMESPACE failed (above); every node is back, the DaemonSet stays OnDelete; re-run: $(rollout_recover_command)"
+  fi
+  wait_daemonset_synced "$RO_NAMESPACE" "$RO_DAEMONSET" "$timeout"
+  after=$(updated_revision "$RO_NAMESPACE" "$RO_DAEMONSET")
+  [[ $after == "$hash" ]] ||
+    log "warning: the pre-rollout revision has another pod template (revision $hash -> $after); kata-deploy pods follow its update strategy"
+fi
+rollout_set "$WORKFLOW_NAMESPACE" phase rolled-back
+RO_PHASE=rolled-back
+if [[ -n $record_json ]]; then record_set "$WORKFLOW_NAMESPACE" "$RUN" phase rolled-back; fi
+print_summary
+log "cleanup: rollout $RO_ID rolled back: release $RO_NAMESPACE/$RO_RELEASE has the content of revision $RO_PRE_REVISION ($pre_chart)"

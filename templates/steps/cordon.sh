@@ -20,6 +20,11 @@ if [[ -n $WORKFLOW_NAMESPACE ]]; then
     die "$NODE: run $RUN is not staged (run record phase: $phase); it was rolled back or finished, submit a new run"
 fi
 
+# The rollout the node joins (upgrade-node.sh); its label stays until the rollout ends.
+input ROLLOUT_ID run rollout
+rollout_label=()
+[[ -z $ROLLOUT_ID ]] || rollout_label=(label "$ROLLOUT_KEY" "$ROLLOUT_ID")
+
 node=$(retry kc get node "$NODE" -o json)
 { read -r owner; read -r unschedulable; read -r recorded; } < <(jq -r --arg run "$RUN_KEY" --arg was "$WAS_UNSCHEDULABLE_KEY" '
   (.metadata.labels[$run] // ""), (.spec.unschedulable // false), (.metadata.annotations[$was] // "")' <<<"$node")
@@ -31,11 +36,11 @@ FAIL_NODE=$NODE
 if [[ $owner == "$RUN" && -n $recorded ]]; then
   # A retry of this step: the node may be unschedulable by our own cordon; keep the first record.
   was=$recorded
-  set_status "$NODE" cordoned unschedulable "" true
+  set_status "$NODE" cordoned unschedulable "" true "${rollout_label[@]}"
 else
   was=$unschedulable
   set_status "$NODE" cordoned label "$RUN_KEY" "$RUN" unlabel "$NEXT_KEY" "" annotation "$WAS_UNSCHEDULABLE_KEY" "$was" \
-    annotation "$STARTED_AT_KEY" "$(now_utc)" unannotate "$FINISHED_AT_KEY" "" unschedulable "" true
+    annotation "$STARTED_AT_KEY" "$(now_utc)" unannotate "$FINISHED_AT_KEY" "" unschedulable "" true "${rollout_label[@]}"
 fi
 if [[ $was == true ]]; then
   log "$NODE: cordoned (was already unschedulable; it stays cordoned after the run)"

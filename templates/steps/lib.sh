@@ -224,12 +224,13 @@ require() {
   [[ -n ${!1-} ]] || die "$2: a value is required; $3"
 }
 
-# input_json ENV NAME JQ-TEST: ENV must be JSON for which the jq test holds (it comes from a
-# previous step's output, so a mismatch means the template's wiring is broken).
+# input_json ENV NAME JQ-TEST: ENV must be one JSON value for which the jq test holds (it comes
+# from a previous step's output, so a mismatch means the template's wiring is broken). Slurped:
+# `jq -e` over several values judges only the last one.
 input_json() {
   local env=$1 name=$2 test=$3
   local value=${!env-}
-  jq -e "$test" >/dev/null 2>&1 <<<"$value" || die "$name: '$value' is not $4"
+  jq -es "length == 1 and (.[0] | $test)" >/dev/null 2>&1 <<<"$value" || die "$name: '$value' is not $4"
   printf -v "$env" '%s' "$value"
 }
 
@@ -651,3 +652,7 @@ test_pod_name() {
   hash=$(printf '%s\n%s' "$run" "$2" | sha256sum)
   printf 'kata-verify-%s-%s\n' "$node" "${hash:0:10}"
 }
+
+# ---- the rollout record (one per release, across runs)
+# shellcheck source=rollout.sh
+source "$STEPS_DIR/rollout.sh"

@@ -7,6 +7,7 @@
 source "${BASH_SOURCE[0]%/*}/lib.sh"
 
 input RUN run
+input WORKFLOW_NAMESPACE namespace workflow-namespace
 input TARGET_VERSION version target-version
 input HELM_RELEASE release helm-release
 input HELM_NAMESPACE namespace helm-namespace
@@ -68,9 +69,12 @@ current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
 read -r revision status chart <<<"$current"
 [[ -n $revision ]] ||
   die "helm-release: no Helm release '$HELM_RELEASE' in namespace '$HELM_NAMESPACE'; check helm-release and helm-namespace (helm list -A)"
-[[ $status == deployed ]] ||
-  die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is '$status', not 'deployed'; finish or roll back the pending operation first (helm history $HELM_RELEASE -n $HELM_NAMESPACE)"
 [[ $revision =~ ^[1-9][0-9]{0,8}$ ]] || die "helm-release: revision '$revision' of $HELM_RELEASE is not a number"
+release_pending_check "$HELM_RELEASE" "$HELM_NAMESPACE" "$status"
+# An open rollout of this release decides whether this run continues it or is refused.
+rollout_preflight "$WORKFLOW_NAMESPACE" "$revision" "$status"
+[[ $status == deployed || $ROLLOUT_CONTINUES == true ]] ||
+  die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is '$status', not 'deployed'; finish or roll back the pending operation first (helm history $HELM_RELEASE -n $HELM_NAMESPACE)"
 from_version=$(chart_version "$chart") ||
   die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is chart '$chart', not kata-deploy"
 [[ $from_version =~ $VERSION_RE ]] || die "helm-release: chart version '$from_version' of $HELM_RELEASE is not X.Y.Z[-suffix]"
@@ -111,6 +115,8 @@ fi
 log "preflight: helm upgrade --dry-run=server to $KATA_DEPLOY_CHART $TARGET_VERSION succeeds"
 
 output release-revision "$revision"
+# A continuing run keeps the rollout's pre-rollout version and strategy (the release runs the target).
+if [[ $ROLLOUT_CONTINUES == true ]]; then from_version=$RO_PRE_VERSION strategy=$RO_PRE_STRATEGY; fi
 output from-version "$from_version"
 output daemonset "$daemonset"
 output update-strategy "$strategy"

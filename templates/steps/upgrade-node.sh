@@ -48,6 +48,16 @@ export NODE
 [[ ${KATA_POD_NODE-} != "$NODE" ]] ||
   die "$NODE: this pod runs on the node it would upgrade, whose container runtime restarts; nothing was changed"
 
+# Only a run of an open rollout upgrades a node: `argo retry` of a run whose rollout was rolled
+# back (or finished) stops here, before the node is touched.
+rollout_json=$(rollout_find "$WORKFLOW_NAMESPACE" "$RUN")
+[[ -n $rollout_json ]] || die "$NODE: run $RUN is in no rollout record (its stage did not run); nothing was changed"
+rollout_load "$rollout_json"
+[[ $RO_PHASE == staged ]] ||
+  die "$NODE: rollout $RO_ID is $RO_PHASE, not staged; this run no longer upgrades nodes (submit a new run); nothing was changed"
+# cordon.sh labels the node with it.
+export ROLLOUT_ID=$RO_ID
+
 start=$SECONDS
 for phase_index in "${!NODE_PHASES[@]}"; do
   phase=${NODE_PHASES[phase_index]}

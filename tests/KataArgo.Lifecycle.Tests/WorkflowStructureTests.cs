@@ -40,13 +40,12 @@ public partial class WorkflowStructureTests
         var steps = _graph.Get(LifecycleWorkflow.UpgradeAllNodes).Steps!;
 
         Assert.Equal(["preflight", "select-nodes", "stage", LifecycleWorkflow.UpgradeNode, "finish"], steps.Select(g => g.Single().Name));
-        foreach (var changing in new[] { "stage", "finish" })
-        {
-            // dry-run and zero selected nodes stop before anything changes
-            var when = _graph.Step(LifecycleWorkflow.UpgradeAllNodes, changing).When;
-            Assert.Contains("{{workflow.parameters.dry-run}} == false", when);
-            Assert.Contains("{{steps.select-nodes.outputs.parameters.node-count}} > 0", when);
-        }
+        // dry-run and zero selected nodes stop before anything changes
+        var when = _graph.Step(LifecycleWorkflow.UpgradeAllNodes, "stage").When;
+        Assert.Contains("{{workflow.parameters.dry-run}} == false", when);
+        Assert.Contains("{{steps.select-nodes.outputs.parameters.node-count}} > 0", when);
+        // finish runs with zero nodes too (a rerun completes a rollout whose finish failed), never in a dry run.
+        Assert.Equal("{{workflow.parameters.dry-run}} == false", _graph.Step(LifecycleWorkflow.UpgradeAllNodes, "finish").When);
         // ... and the loop gets no node then (select-nodes outputs [] in a dry run).
         Assert.Contains("if [[ $DRY_RUN == true ]]; then output nodes \"[]\"", StepScripts.Read("select-nodes.sh"));
     }
@@ -84,7 +83,7 @@ public partial class WorkflowStructureTests
     }
 
     [Fact]
-    public void The_revision_recorded_in_preflight_reaches_the_run_record_the_rollback_reads()
+    public void The_revision_recorded_in_preflight_reaches_the_rollout_record_the_rollback_reads()
     {
         var preflight = _graph.Get("preflight");
         Assert.Contains(preflight.Outputs!.Parameters!, p => p.Name == "release-revision" && p.ValueFrom!.Path == "/tmp/outputs/release-revision");
@@ -93,13 +92,14 @@ public partial class WorkflowStructureTests
         Assert.Equal("{{steps.preflight.outputs.parameters.release-revision}}", TemplateGraph.Argument(stage, "release-revision"));
         Assert.Equal("{{inputs.parameters.release-revision}}", TemplateGraph.Env(_graph.Get("stage"), "RELEASE_REVISION"));
 
-        // stage records it in the run record; cleanup reads it back and rolls back to exactly it
-        Assert.Contains("--arg revision \"$RELEASE_REVISION\"", StepScripts.Read("stage.sh"));
+        // stage opens the rollout with it as the pre-rollout revision; cleanup reads it back and rolls back to exactly it
+        Assert.Contains("rollout_open \"$WORKFLOW_NAMESPACE\"", StepScripts.Read("stage.sh"));
+        Assert.Contains("--arg revision \"$RELEASE_REVISION\"", StepScripts.Read("rollout.sh"));
+        Assert.Contains("\"pre-rollout-revision\": $revision", StepScripts.Read("rollout.sh"));
         var cleanup = StepScripts.Read("cleanup.sh");
-        Assert.Contains(".data // {} | (.release, .namespace, .revision,", cleanup);
         var rollbacks = RollbackCall().Matches(cleanup);
         Assert.NotEmpty(rollbacks);
-        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback ""\$R_RELEASE"" ""\$R_REVISION"" ", m.Value));
+        Assert.All(rollbacks, m => Assert.Matches(@"helm rollback ""\$RO_RELEASE"" ""\$RO_PRE_REVISION"" ", m.Value));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public partial class WorkflowStructureTests
         }
         var volume = Assert.Single(_graph.Spec.Volumes!, v => v.ConfigMap is not null);
         Assert.Equal(new LifecycleOptions().StepsConfigMapName, volume.ConfigMap!.Name);
-        Assert.Equal(StepScripts.Steps.Append(StepScripts.Library).Order(), StepScripts.EmbeddedFiles().Order());
+        Assert.Equal(StepScripts.Steps.Concat(StepScripts.Libraries).Order(), StepScripts.EmbeddedFiles().Order());
     }
 
     [Fact]
@@ -217,6 +217,18 @@ public partial class WorkflowStructureTests
         Assert.Equal((LifecycleKeys.Next, "NotIn"), (marker.Key, marker.Operator));
         Assert.Equal(["{{workflow.name}}"], marker.Values!);
         Assert.Equal("spec.nodeName", _graph.Get(LifecycleWorkflow.UpgradeNode).Container!.Env!.Single(e => e.Name == "KATA_POD_NODE").ValueFrom!.FieldRef!.FieldPath);
+    }
+
+    [Fact]
+    public void The_cleanup_pod_keeps_off_every_node_a_rollout_touched_and_the_next_node()
+    {
+        var cleanup = _graph.Get("cleanup");
+        var requirements = cleanup.Affinity!.NodeAffinity!.RequiredDuringSchedulingIgnoredDuringExecution!.NodeSelectorTerms.Single().MatchExpressions!;
+
+        Assert.Equal([(LifecycleKeys.Rollout, "DoesNotExist"), (LifecycleKeys.Next, "NotIn")], requirements.Select(r => (r.Key, r.Operator)));
+        Assert.Null(requirements[0].Values);
+        Assert.Equal(["{{workflow.name}}"], requirements[1].Values!);
+        Assert.Equal("spec.nodeName", cleanup.Container!.Env!.Single(e => e.Name == "KATA_POD_NODE").ValueFrom!.FieldRef!.FieldPath);
     }
 
     [Fact]

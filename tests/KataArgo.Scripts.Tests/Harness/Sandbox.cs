@@ -173,6 +173,9 @@ public sealed record StepResult(
 
     /// <summary>The last progress (N/M) the step reported through ARGO_PROGRESS_FILE, if any.</summary>
     public string? Progress { get; init; }
+
+    /// <summary>The node the step's pod ran on (the simulator's PodHost, or where it scheduled it).</summary>
+    public string? PodNode { get; init; }
     public string Output => Stdout + Stderr;
 
     public override string ToString() =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Argo.Workflows.Client;
@@ -32,6 +33,12 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
 
     /// <summary>Called after each script step with its result; true stops the run there as `argo terminate` does (no exit handler).</summary>
     public Func<StepResult, bool>? TerminateAfter { get; init; }
+
+    /// <summary>
+    /// Places every step pod as the scheduler would: on the first node by name that is schedulable
+    /// and meets the template's required node affinity (after substitution), instead of <see cref="PodHost"/>.
+    /// </summary>
+    public bool Schedule { get; init; }
 
     /// <summary>Called before each script step, e.g. to change the cluster as someone else would.</summary>
     public Action<string, string?>? BeforeStep { get; init; }
@@ -140,10 +147,19 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
         var volume = Assert.Single(template.Spec!.Volumes!, v => v.Name == mount.Name);
         Assert.NotNull(volume.ConfigMap);
         var scope = Scope(context, inputs, [], item: null);
+        var host = Schedule
+            ? PodScheduler.Place(sandbox.State, t.Affinity is null ? null : JsonNode.Parse(Substitute(JsonSerializer.SerializeToNode(t.Affinity, ArgoJson.Options)!.ToJsonString(), scope, t.Name!)))
+            : PodHost;
+        if (host is null)
+        {
+            var pending = new StepResult(t.Name!, inputs.GetValueOrDefault("node"), 1, "", "pod Pending: no node matches its affinity\n", new Dictionary<string, string>(), TimeSpan.Zero);
+            steps.Add(pending);
+            return (false, []);
+        }
         var env = (container.Env ?? []).ToDictionary(e => e.Name, e => e.ValueFrom switch
         {
             null => Substitute(e.Value ?? "", scope, t.Name!),
-            { FieldRef.FieldPath: "spec.nodeName" } => PodHost,
+            { FieldRef.FieldPath: "spec.nodeName" } => host,
             _ => throw new InvalidOperationException($"template '{t.Name}': env {e.Name} has a valueFrom the simulator does not know"),
         });
         var node = inputs.GetValueOrDefault("node");
@@ -157,7 +173,7 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
             Assert.StartsWith(OutputDirectory, path);
             return (p.Name, File: path[OutputDirectory.Length..]);
         }).ToList();
-        var result = sandbox.Run(container.Command[1][(StepScripts.MountPath.Length + 1)..], env, declared.Select(d => d.File)) with { Name = t.Name!, Node = node };
+        var result = sandbox.Run(container.Command[1][(StepScripts.MountPath.Length + 1)..], env, declared.Select(d => d.File)) with { Name = t.Name!, Node = node, PodNode = host };
         steps.Add(result);
         if (TerminateAfter?.Invoke(result) == true)
             throw new TerminatedException();

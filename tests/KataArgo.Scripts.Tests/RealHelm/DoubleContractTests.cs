@@ -61,6 +61,11 @@ public sealed class DoubleContractTests(ITestOutputHelper output)
         // The plan ConfigMap's node list goes through a file: it can pass what one argument may hold.
         var planPatch = Path.Combine(cluster.Root, "plan-patch.json");
         File.WriteAllText(planPatch, """{"data":{"nodes":"node-a\nnode-b\n"}}""");
+        // The rollout record: a dotted name, no owner, found by its label; replaced (labels and data) by a new rollout.
+        var rollout = Path.Combine(cluster.Root, "rollout.json");
+        File.WriteAllText(rollout, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kata-lifecycle-rollout.kube-system.kata-deploy","namespace":"argo","labels":{"katacontainers.io/kata-lifecycle-manager-rollout":"r1"}},"data":{"rollout":"r1","phase":"staged","runs":"r1"}}""");
+        var rolloutPatch = Path.Combine(cluster.Root, "rollout-patch.json");
+        File.WriteAllText(rolloutPatch, """{"metadata":{"labels":{"katacontainers.io/kata-lifecycle-manager-rollout":"r2"}},"data":{"rollout":"r2","phase":"staged","runs":"r2","rollback-revision":""}}""");
 
         var mismatches = new List<string>();
         foreach (var argv in new[]
@@ -79,6 +84,16 @@ public sealed class DoubleContractTests(ITestOutputHelper output)
             ["get", "node", "node-a", "-o", "json"],
             ["patch", "node", "node-a", "--type", "merge", "-p", """{"metadata":{"labels":{"katacontainers.io/kata-lifecycle-manager-run":null}},"spec":{"unschedulable":null}}"""],
             ["get", "node", "node-a", "-o", "json"],
+            ["create", "-f", rollout],
+            ["get", "configmaps", "-n", "argo", "-l", "katacontainers.io/kata-lifecycle-manager-rollout", "-o", "json"],
+            ["patch", "configmap", "kata-lifecycle-rollout.kube-system.kata-deploy", "-n", "argo", "--type", "merge", "-p", """{"data":{"phase":"rolling-back","runs":"r1\nr1b"}}"""],
+            ["patch", "configmap", "kata-lifecycle-rollout.kube-system.kata-deploy", "-n", "argo", "--type", "merge", "--patch-file", rolloutPatch],
+            ["get", "configmap", "kata-lifecycle-rollout.kube-system.kata-deploy", "-n", "argo", "-o", "json"],
+            ["get", "configmaps", "-n", "argo", "-l", "katacontainers.io/kata-lifecycle-manager-rollout", "-o", "json"],
+            ["patch", "node", "node-b", "--type", "merge", "-p", """{"metadata":{"labels":{"katacontainers.io/kata-lifecycle-manager-rollout":"r2"}}}"""],
+            ["get", "nodes", "-l", "katacontainers.io/kata-lifecycle-manager-rollout=r2", "-o", "json"],
+            ["patch", "node", "node-b", "--type", "merge", "-p", """{"metadata":{"labels":{"katacontainers.io/kata-lifecycle-manager-rollout":null}}}"""],
+            ["get", "nodes", "-l", "katacontainers.io/kata-lifecycle-manager-rollout=r2", "-o", "json"],
             ["delete", "pod", "no-such-pod", "-n", Ns, "--ignore-not-found", "--wait=false"],
             ["delete", "pods", "-n", "default", "-l", "katacontainers.io/kata-lifecycle-manager-run=r1", "--ignore-not-found", "--wait=false"],
         })
@@ -135,6 +150,11 @@ public sealed class DoubleContractTests(ITestOutputHelper output)
             ["get", "values", "kata-deploy", "-n", Ns, "-o", "json"],
             ["rollback", "kata-deploy", "1", "-n", Ns],
             ["history", "kata-deploy", "-n", Ns, "-o", "json"],
+            ["get", "values", "kata-deploy", "-n", Ns, "-o", "json"],
+            // A rollout's rollback: the pre-rollout (older) chart with OnDelete, then the exact pre-rollout revision.
+            ["upgrade", "kata-deploy", chart, "--version", "3.31.0", "-n", Ns, "--reset-values", "-f", values],
+            ["rollback", "kata-deploy", "2", "-n", Ns],
+            ["history", "kata-deploy", "-n", Ns, "--max", "1", "-o", "json"],
             ["get", "values", "kata-deploy", "-n", Ns, "-o", "json"],
         })
             Compare(mismatches, cluster, sandbox, "helm", argv);

@@ -23,7 +23,7 @@ public sealed class RealRun(RealCluster cluster, string target)
     {
         var env = new Dictionary<string, string>
         {
-            ["RUN"] = Run, ["TARGET_VERSION"] = target, ["HELM_RELEASE"] = RealCluster.Release, ["HELM_NAMESPACE"] = RealCluster.HelmNamespace,
+            ["RUN"] = Run, ["WORKFLOW_NAMESPACE"] = RealCluster.WorkflowNamespace, ["TARGET_VERSION"] = target, ["HELM_RELEASE"] = RealCluster.Release, ["HELM_NAMESPACE"] = RealCluster.HelmNamespace,
             ["KATA_DEPLOY_CHART"] = cluster.Chart, ["NODE_SELECTOR"] = "", ["NODE_TAINT_KEY"] = "", ["NODE_TAINT_VALUE"] = "", ["NODES"] = "",
             ["VERIFICATION_NAMESPACE"] = RealCluster.VerificationNamespace, ["VERIFICATION_POD"] = VerificationPods.Base64(VerificationPods.Cuda),
             ["VERIFICATION_TIMEOUT"] = "10m", ["RECYCLE_TIMEOUT"] = "15m", ["DRAIN_ENABLED"] = "false", ["DRAIN_TIMEOUT"] = "300s",
@@ -47,6 +47,7 @@ public sealed class RealRun(RealCluster cluster, string target)
         ["RUN"] = Run, ["RUN_UID"] = RunUid, ["WORKFLOW_NAMESPACE"] = RealCluster.WorkflowNamespace,
         ["HELM_RELEASE"] = RealCluster.Release, ["HELM_NAMESPACE"] = RealCluster.HelmNamespace, ["KATA_DEPLOY_CHART"] = cluster.Chart,
         ["TARGET_VERSION"] = target, ["VERIFICATION_NAMESPACE"] = RealCluster.VerificationNamespace,
+        ["DRAIN_ENABLED"] = "false", ["DRAIN_TIMEOUT"] = "300s",
     };
 
     public StepResult Stage()

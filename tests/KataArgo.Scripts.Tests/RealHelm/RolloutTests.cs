@@ -33,6 +33,8 @@ public abstract class RolloutTests(ITestOutputHelper output, RealTool helm)
         await using var cluster = await RealCluster.StartAsync(helm, from);
         var run = new RealRun(cluster, to);
 
+        var before = Template(cluster);
+        var pods = PodNames(cluster);
         Log(run.Preflight()).AssertSucceeded();
         Assert.Equal(("1", from, "kata-deploy"), (run.Preflighted["release-revision"], run.Preflighted["from-version"], run.Preflighted["daemonset"]));
         Assert.Equal(OriginalStrategy, Sorted(run.Preflighted["update-strategy"]));
@@ -42,10 +44,15 @@ public abstract class RolloutTests(ITestOutputHelper output, RealTool helm)
 
         await using (var failed = await cluster.ForkAsync())
         {
+            // The rollback: the old chart with OnDelete (3), every pod back (none was recycled
+            // here), then `helm rollback` to the pre-rollout revision (4), which restarts nothing.
             var cleanup = Log(new RealRun(failed, to) { Preflighted = run.Preflighted }.Cleanup()).AssertSucceeded();
-            Assert.Contains("helm rollback kata-deploy to revision 1", cleanup.Stdout);
-            Assert.Equal([$"1 superseded kata-deploy-{from}", $"2 superseded kata-deploy-{to}", $"3 deployed kata-deploy-{from}"], History(failed));
-            Assert.Equal(OriginalStrategy, Sorted(failed.DaemonSetObject()["spec"]!["updateStrategy"]!.ToJsonString()));
+            Assert.Contains($"helm upgrade kata-deploy to {failed.Chart} {from} with the values of revision 1 and updateStrategy OnDelete", cleanup.Stdout);
+            Assert.Contains("helm rollback kata-deploy 1: the exact pre-rollout values", cleanup.Stdout);
+            Assert.DoesNotContain("warning: the pre-rollout revision has another pod template", cleanup.Stdout);
+            Assert.Equal([$"1 superseded kata-deploy-{from}", $"2 superseded kata-deploy-{to}", $"3 superseded kata-deploy-{from}", $"4 deployed kata-deploy-{from}"], History(failed));
+            Assert.Equal(before, Template(failed));
+            Assert.Equal(pods, PodNames(failed));
             Assert.Empty(failed.Api.Violations);
         }
 
@@ -55,6 +62,13 @@ public abstract class RolloutTests(ITestOutputHelper output, RealTool helm)
         Assert.Equal([$"1 superseded kata-deploy-{from}", $"2 superseded kata-deploy-{to}", $"3 deployed kata-deploy-{to}"], History(cluster));
         Assert.Empty(cluster.Api.Violations);
     }
+
+    /// <summary>The DaemonSet's spec (strategy, pod template) and updated revision: equal means nothing a pod sees changed.</summary>
+    private static string Template(RealCluster cluster) =>
+        Sorted(cluster.DaemonSetObject()["spec"]!.ToJsonString()) + " " + cluster.Api.UpdatedRevision(RealCluster.HelmNamespace, RealCluster.DaemonSet);
+
+    private static List<string> PodNames(RealCluster cluster) =>
+        [.. cluster.Api.Store.List("", "pods", RealCluster.HelmNamespace).Select(p => (string)p["metadata"]!["name"]!).Order()];
 
     internal static List<string> History(RealCluster cluster)
     {

@@ -14,7 +14,7 @@ public sealed class CleanupTests(ITestOutputHelper output)
     [InlineData("exit", Scenario.Run, "", "", "workflow-status: a value is required")]
     [InlineData("recover", "", "", "", "run: a value is required; name the run to recover")]
     [InlineData("node", "", "", "", "node-name: a value is required")]
-    [InlineData("node", "", "node-a", "", "node-name: node-a is not labelled by a run")]
+    [InlineData("node", "", "node-a", "", "node-name: node-a is not labelled by a rollout")]
     public void Refuses_what_it_cannot_act_on(string mode, string run, string node, string status, string reason)
     {
         using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From));
@@ -35,7 +35,7 @@ public sealed class CleanupTests(ITestOutputHelper output)
         output.WriteLine(result.ToString());
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("nodes node-a carry the label of run kata-upgrade-x7k2p, but its run record argo/kata-lifecycle-run-kata-upgrade-x7k2p is gone", result.Stderr);
+        Assert.Contains("nodes node-a carry the label of run kata-upgrade-x7k2p, but no rollout record in argo names it", result.Stderr);
         Assert.Empty(sandbox.Calls.Mutating);
     }
 
@@ -52,7 +52,7 @@ public sealed class CleanupTests(ITestOutputHelper output)
         other["metadata"]!["name"] = "someone-else";
         other["metadata"]!["labels"] = new JsonObject();
         using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From)
-            .WithConfigMap(GuardTests.Record("staged")).WithPod(leftover).WithPod(other));
+            .WithConfigMap(GuardTests.Record("staged")).WithConfigMap(GuardTests.RolloutRecord("staged")).WithPod(leftover).WithPod(other));
 
         var result = sandbox.Run("cleanup.sh", Scenario.Env(("MODE", "exit"), ("WORKFLOW_STATUS", "Error")));
         output.WriteLine(result.ToString());

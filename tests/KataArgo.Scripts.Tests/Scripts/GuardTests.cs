@@ -29,7 +29,8 @@ public sealed class GuardTests(ITestOutputHelper output)
     public void A_run_that_was_rolled_back_is_not_continued(string script)
     {
         // argo retry of a run whose exit handler already rolled it back.
-        using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From).WithConfigMap(Record("rolled-back")));
+        using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From).WithConfigMap(Record("rolled-back"))
+            .WithConfigMap(RolloutRecord("rolled-back")));
 
         var result = sandbox.Run(script, Scenario.Env(("NODE", "node-a"), ("RELEASE_REVISION", "1")));
         output.WriteLine(result.ToString());
@@ -78,6 +79,27 @@ public sealed class GuardTests(ITestOutputHelper output)
         Assert.True(sandbox.State.Node("node-a").Unschedulable);
         Assert.Equal("failed", sandbox.State.Node("node-a").Status);
     }
+
+    /// <summary>The rollout record of a rollout the run opened, in the given phase.</summary>
+    internal static JsonObject RolloutRecord(string phase, string run = Scenario.Run) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "ConfigMap",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = $"{LifecycleKeys.RolloutRecordPrefix}kube-system.kata-deploy",
+            ["namespace"] = "argo",
+            ["labels"] = new JsonObject { [LifecycleKeys.Rollout] = run },
+        },
+        ["data"] = new JsonObject
+        {
+            ["rollout"] = run, ["release"] = "kata-deploy", ["namespace"] = "kube-system", ["chart"] = WorkflowParameters.DefaultKataDeployChart,
+            ["daemonset"] = "kata-deploy", ["pre-rollout-revision"] = "1", ["pre-rollout-version"] = Scenario.From,
+            ["pre-rollout-update-strategy"] = "{}", ["target-version"] = Scenario.Target, ["staged-revision"] = "2", ["phase"] = phase,
+            ["runs"] = run, ["drain"] = "false", ["drain-timeout"] = "300s", ["verification-namespace"] = "default",
+            ["rollback-revision"] = "", ["finish-revisions"] = "",
+        },
+    };
 
     internal static JsonObject Record(string phase, string run = Scenario.Run) => new()
     {

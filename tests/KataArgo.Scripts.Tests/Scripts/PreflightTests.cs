@@ -9,7 +9,7 @@ public sealed class PreflightTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("missing-release", "no Helm release 'kata-deploy' in namespace 'kube-system'")]
-    [InlineData("release-not-deployed", "is 'pending-upgrade', not 'deployed'")]
+    [InlineData("release-not-deployed", "is 'pending-upgrade': a Helm operation was interrupted")]
     [InlineData("current-too-old", "kata-deploy 3.28.0 is older than 3.29")]
     [InlineData("target-too-old", "target-version: kata-deploy 3.28.0 is older than 3.29")]
     [InlineData("job-mode", "deploymentMode 'job'")]

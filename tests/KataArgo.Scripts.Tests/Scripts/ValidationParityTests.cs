@@ -87,7 +87,8 @@ public sealed class ValidationParityTests
         var root = Directory.CreateTempSubdirectory("kata-parity-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(root, "lib.sh"), StepScripts.Read(StepScripts.Library));
+            foreach (var library in StepScripts.Libraries)
+                File.WriteAllText(Path.Combine(root, library), StepScripts.Read(library));
             var input = new StringBuilder();
             foreach (var (kind, name, value) in cases)
                 input.Append(kind).Append('\0').Append(name).Append('\0').Append(value).Append('\0');

@@ -13,23 +13,15 @@ public sealed class RainyPathTests(ITestOutputHelper output)
     [Fact]
     public void A_failed_verification_rolls_back_to_the_recorded_revision_and_restores_only_the_touched_nodes()
     {
-        // Revision 2 is what preflight records; someone adds revision 4 during the run, so
-        // "previous" (3, the staged upgrade) is not the recorded revision.
+        // Revision 2 is what preflight records; "previous" of the final rollback would be the
+        // rollback's own upgrade, not the recorded revision.
         var cluster = Cluster.WithNodes(Scenario.Nodes).WithRelease(Scenario.From, history:
             [new Revision(1, "3.29.0", "superseded"), new Revision(2, "3.29.0", "deployed", new JsonObject { ["debug"] = true })])
             .VerificationOn("node-b", "Pending", "Running", "Failed");
         using var sandbox = new Sandbox(cluster);
         var untouched = sandbox.State.PodOn("node-c").Name;
-        var simulator = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
-        {
-            BeforeStep = (step, node) =>
-            {
-                if (step == LifecycleWorkflow.UpgradeNode && node == "node-b")
-                    sandbox.Change(state => AddRevision(state, new JsonObject { ["logLevel"] = "debug" }));
-            },
-        };
 
-        var run = simulator.Run(Scenario.Parameters());
+        var run = Scenario.Upgrade(sandbox);
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);
@@ -65,6 +57,31 @@ public sealed class RainyPathTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_release_someone_upgraded_during_the_run_is_not_rolled_back_and_nothing_changes()
+    {
+        using var sandbox = new Sandbox(Scenario.ThreeNodes().VerificationOn("node-b", "Failed"));
+        var simulator = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
+        {
+            BeforeStep = (step, node) =>
+            {
+                if (step == LifecycleWorkflow.UpgradeNode && node == "node-b")
+                    sandbox.Change(state => AddRevision(state, new JsonObject { ["logLevel"] = "debug" }));
+            },
+        };
+
+        var run = simulator.Run(Scenario.Parameters());
+        output.WriteLine(run.Transcript);
+
+        Assert.Equal("Failed", run.Status);
+        Assert.False(run.Cleanup.Succeeded);
+        Assert.StartsWith("cleanup: release kube-system/kata-deploy is revision 3 (kata-deploy-3.30.0, deployed), which rollout kata-upgrade-x7k2p did not make",
+            run.Cleanup.TerminationMessage);
+        Assert.Empty(sandbox.Calls.Of("helm", "rollback"));
+        Assert.Equal(3, sandbox.State.History().Count);
+        Assert.Equal("staged", sandbox.State.ConfigMap("argo", "kata-lifecycle-rollout.kube-system.kata-deploy")!["data"]!["phase"]!.ToString());
+    }
+
+    [Fact]
     public void With_an_OnDelete_release_the_exit_handler_recycles_exactly_the_touched_nodes()
     {
         var onDelete = new JsonObject { ["updateStrategy"] = new JsonObject { ["type"] = "OnDelete" } };
@@ -77,7 +94,7 @@ public sealed class RainyPathTests(ITestOutputHelper output)
 
         Assert.Equal("Failed", run.Status);
         // The rollback keeps OnDelete, so no controller replaces pods: the exit handler does, on node-a only.
-        var afterRollback = sandbox.Calls.All.SkipWhile(c => !(c.Tool == "helm" && c.Verb == "rollback")).ToList();
+        var afterRollback = sandbox.Calls.All.SkipWhile(c => !(c.Tool == "helm" && c.Verb == "upgrade" && c.Flag("--version") == Scenario.From)).ToList();
         var deleted = afterRollback.Where(c => c.Verb == "delete" && c.Command[1] == "pod").Select(c => c.Command[2]).ToList();
         Assert.Single(deleted);
         Assert.StartsWith("kata-deploy-", deleted[0]);
@@ -100,7 +117,7 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         var admin = sandbox.State.Node("node-b");
         Assert.True(admin.Unschedulable);
         Assert.Equal("rolled-back", admin.Status);
-        Assert.Contains("node-b: rolled back to kata-deploy 3.29.0; left cordoned (it was unschedulable before the run)", run.Cleanup.Stdout);
+        Assert.Contains("node-b: rolled back to kata-deploy 3.29.0; left cordoned (it was unschedulable before the rollout)", run.Cleanup.Stdout);
     }
 
     [Fact]
@@ -125,7 +142,7 @@ public sealed class RainyPathTests(ITestOutputHelper output)
         Assert.All(sandbox.State.Nodes, n => Assert.False(n.Unschedulable));
         Assert.All(sandbox.State.Nodes, n => Assert.Null(n.RunLabel));
         Assert.DoesNotContain(sandbox.Calls.Mutating, c => c.Tool == "kubectl" && c.Command[1] == "node");
-        Assert.Equal("rolled-back", sandbox.State.Record(Scenario.Run)!["phase"]);
+        Assert.Equal("rolled-back", sandbox.State.ConfigMap("argo", "kata-lifecycle-rollout.kube-system.kata-deploy")!["data"]!["phase"]!.ToString());
     }
 
     [Fact]

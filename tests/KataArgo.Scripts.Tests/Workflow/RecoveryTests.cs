@@ -24,7 +24,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.True(again.Cleanup.Succeeded);
         Assert.Equal(after, sandbox.State.Snapshot());
         Assert.DoesNotContain(sandbox.Calls.All.Skip(calls), c => c.Tool == "helm" && c.Verb == "rollback");
-        Assert.Contains("already has the content of revision 1", again.Cleanup.Stdout);
+        Assert.Contains("rollout kata-upgrade-x7k2p is rolled back already", again.Cleanup.Stdout);
         Assert.Matches(@"node-b\s+rolled-back\s+3\.29\.0", again.Cleanup.Stdout);
     }
 
@@ -80,10 +80,13 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(("rolled-back", Scenario.From, false), (node.Status, node.Version, node.Unschedulable));
         Assert.Null(node.RunLabel);
         Assert.Equal(OldHash, sandbox.State.PodOn("node-b").Hash);
-        // node-a finished the upgrade and keeps the run label until the run is recovered as a whole.
+        Assert.False(node.Labels.ContainsKey(LifecycleKeys.Rollout));
+        // node-a finished the upgrade and keeps its labels until the rollout is recovered as a whole.
         Assert.Equal(Scenario.Run, sandbox.State.Node("node-a").RunLabel);
-        Assert.Contains("node(s) node-a of run kata-upgrade-x7k2p are not restored yet", rollback.Step("cleanup").Stdout);
-        Assert.Equal("staged", sandbox.State.Record(Scenario.Run)!["phase"]);
+        Assert.Equal(Scenario.Run, sandbox.State.Node("node-a").Labels[LifecycleKeys.Rollout]);
+        Assert.Contains("node(s) node-a of rollout kata-upgrade-x7k2p are not restored yet", rollback.Step("cleanup").Stdout);
+        Assert.Equal("OnDelete", sandbox.State.UpdateStrategy());
+        Assert.Equal("rolling-back", sandbox.State.ConfigMap("argo", "kata-lifecycle-rollout.kube-system.kata-deploy")!["data"]!["phase"]!.ToString());
     }
 
     [Fact]

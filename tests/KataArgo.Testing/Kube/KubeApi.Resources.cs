@@ -220,7 +220,9 @@ public sealed partial class KubeApi
     {
         var meta = ds.Meta();
         var ns = (string)meta["namespace"]!;
-        var template = ds["spec"]?["template"]?.ToJsonString() ?? "{}";
+        // Kubernetes hashes the template's content (DeepHashObject prints it with sorted keys), so
+        // the key order a patch leaves never makes a new revision of an unchanged template.
+        var template = Canonical(ds["spec"]?["template"]);
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(template)))[..10].ToLowerInvariant();
         var uid = (string)meta["uid"]!;
         var owned = Store.List("apps", "controllerrevisions", ns)
@@ -256,6 +258,14 @@ public sealed partial class KubeApi
         Store.Replace(Resource("apps", "daemonsets"), ds);
         return Store.Get("apps", "daemonsets", ns, (string)meta["name"]!)!;
     }
+
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{JsonValue.Create(p.Key).ToJsonString()}:{Canonical(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
 
     /// <summary>The updated revision's hash: what the DaemonSet controller labels new pods with.</summary>
     public string UpdatedRevision(string ns, string daemonSet)
