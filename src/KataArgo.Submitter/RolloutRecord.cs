@@ -22,10 +22,10 @@ public enum RolloutPhase
 /// </summary>
 public sealed record RolloutRecord
 {
-    public const string NamePrefix = "kata-lifecycle-rollout.";
+    public const string NamePrefix = LifecycleKeys.RolloutRecordPrefix;
 
     /// <summary>Label on the record and on every node the rollout touched; value: the rollout id.</summary>
-    public const string Label = "katacontainers.io/kata-lifecycle-manager-rollout";
+    public const string Label = LifecycleKeys.Rollout;
 
     /// <summary>The record's ConfigMap name for a release: <c>kata-lifecycle-rollout.&lt;helm-namespace&gt;.&lt;helm-release&gt;</c>.</summary>
     public static string ConfigMapName(string helmNamespace, string release) => $"{NamePrefix}{helmNamespace}.{release}";
