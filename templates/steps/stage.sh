@@ -18,6 +18,12 @@ input HELM_NAMESPACE namespace helm-namespace
 input KATA_DEPLOY_CHART chart kata-deploy-chart
 input TARGET_VERSION version target-version
 input VERIFICATION_NAMESPACE namespace verification-namespace
+# preflight's install-labels: space-separated KEY=VALUE node labels (check_target_manifest).
+read -r -a install_labels <<<"${INSTALL_LABELS-}"
+for label in "${install_labels[@]}"; do
+  [[ $label == *=* && ${label%%=*} =~ $QUALIFIED_NAME_RE && ${label#*=} =~ $LABEL_VALUE_RE ]] ||
+    die "install-labels: '${INSTALL_LABELS-}' is not a list of node labels KEY=VALUE"
+done
 
 # The record's revision is what a rollback restores, so the release must not have moved since preflight.
 current=$(release_head "$HELM_RELEASE" "$HELM_NAMESPACE")
@@ -46,6 +52,10 @@ else
     die "run record $WORKFLOW_NAMESPACE/$record says this run already ended ($phase); submit a new run"
   log "stage: run record $WORKFLOW_NAMESPACE/$record exists (phase staged); keeping it"
 fi
+
+# The target's RuntimeClasses select kata-deploy's own install label (4.1.0+): label the nodes
+# where the release is installed first, or every node not yet upgraded stops taking Kata pods.
+label_installed_nodes "$HELM_NAMESPACE" "$DAEMONSET" "${install_labels[@]}"
 
 log "stage: helm upgrade $HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION with the values of revision $RELEASE_REVISION, updateStrategy OnDelete and kata-deploy's verification hook off"
 stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$RELEASE_REVISION" "$WORK_DIR/stage-values.json"
