@@ -9,14 +9,19 @@ public sealed record PlannedNode(string Name, string? CurrentVersion);
 /// <summary>What a run with these parameters would do on the cluster as it is now.</summary>
 public sealed record UpgradePlan(
     string TargetVersion, string Release, string ReleaseNamespace, string DaemonSet, string? ReleaseVersion, bool DrainEnabled,
-    IReadOnlyList<PlannedNode> Selected, IReadOnlyList<SkippedNode> Skipped);
+    IReadOnlyList<PlannedNode> Selected, IReadOnlyList<SkippedNode> Skipped)
+{
+    /// <summary>What stage's upgrade changes in cluster-scoped objects (<see cref="StagedChanges"/>).</summary>
+    public ClusterChangeReport? ClusterChanges { get; init; }
+}
 
 /// <summary>
 /// <c>kata-argo plan</c>: reads the nodes, the kata-deploy DaemonSet of the Helm release and its
 /// pods through the Kubernetes API, and applies <see cref="NodeSelection"/> exactly as the
-/// workflow's select-nodes step does.
+/// workflow's select-nodes step does; with <paramref name="helm"/>, also what stage's upgrade would
+/// change in cluster-scoped objects.
 /// </summary>
-public sealed class UpgradePlanner(KubernetesTransport cluster)
+public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? helm = null)
 {
     public const string HelmReleaseName = "meta.helm.sh/release-name";
     public const string HelmReleaseNamespace = "meta.helm.sh/release-namespace";
@@ -76,10 +81,15 @@ public sealed class UpgradePlanner(KubernetesTransport cluster)
 
         var releaseVersion = ChartVersion(daemonSet);
         var byName = clusterNodes.ToDictionary(n => n.Name);
+        var changes = await StagedChanges.ForPlanAsync(cluster, helm, release, releaseNamespace, Get(WorkflowParameters.KataDeployChart),
+            Get(WorkflowParameters.TargetVersion), daemonSet.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        // Helm's own record of the release, when plan could read it, names its chart version.
+        if (changes.From != "?")
+            releaseVersion = changes.From;
         return new UpgradePlan(Get(WorkflowParameters.TargetVersion), release, releaseNamespace, daemonSet.Metadata.Name, releaseVersion,
             Get(WorkflowParameters.DrainEnabled) == "true",
             [.. selection.Selected.Select(n => new PlannedNode(n, byName[n].Annotation(LifecycleKeys.CurrentVersion) ?? releaseVersion))],
-            selection.Skipped);
+            selection.Skipped) { ClusterChanges = changes };
     }
 
     private static ClusterNode ToClusterNode(V1Node node) => new(
