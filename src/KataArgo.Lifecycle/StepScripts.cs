@@ -12,6 +12,9 @@ public static class StepScripts
 {
     public const string Library = "lib.sh";
 
+    /// <summary>What each kata-deploy release does and the checks built on it (sourced by <see cref="Library"/>, reads <see cref="KataDeployVersions.File"/>).</summary>
+    public const string KataDeploy = "kata-deploy.sh";
+
     /// <summary>Where step pods mount the steps ConfigMap (read-only).</summary>
     public const string MountPath = "/kata-lifecycle/steps";
 

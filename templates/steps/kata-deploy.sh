@@ -46,6 +46,25 @@ manifest_objects() {
     die "kubectl cannot read the manifest $1: $(head -n 3 "$WORK_DIR/convert.err")"
 }
 
+# stage_template RELEASE CHART VERSION NAMESPACE VALUES-FILE: stage's upgrade rendered by Helm
+# alone (`helm template`: no cluster, no lookups), to tell a target in job mode when Helm's dry run
+# failed on that mode's objects.
+stage_template() {
+  helm template "$1" "$2" --version "$3" -n "$4" -f "$5"
+}
+
+# refuse_job_mode VERSION DAEMONSET: (preflight) the target renders no DaemonSet DAEMONSET.
+refuse_job_mode() {
+  die "target-version: kata-deploy $1 with the release's values renders no DaemonSet $2, so it would run in deploymentMode job, which this workflow does not upgrade; keep deploymentMode daemonset, or upgrade with helm"
+}
+
+# check_target_daemonset MANIFEST DAEMONSET VERSION: (preflight) refuses a target whose manifest
+# has no DaemonSet DAEMONSET: in deploymentMode job (3.32.0+) kata-deploy runs no DaemonSet.
+check_target_daemonset() {
+  manifest_objects "$1" | jq -e --arg ds "$2" 'any(.[]; .kind == "DaemonSet" and .metadata.name == $ds)' >/dev/null ||
+    refuse_job_mode "$3" "$2"
+}
+
 # jq: what stage's upgrade changes in cluster-scoped objects. $kv: kata-deploy-versions.json;
 # $to: the target version. kd_changes($cur; $tgt) (the objects of the current and the target
 # manifest) gives [{kind, name, field, change, from, to, when, verdict}]; when: recycle (takes
@@ -154,8 +173,7 @@ check_target_manifest() {
   while read -r kind line; do
     case $kind in
       daemonset)
-        [[ $line == yes ]] ||
-          die "target-version: kata-deploy $to with the release's values renders no DaemonSet $ds, so it would run in deploymentMode job, which this workflow does not upgrade; keep deploymentMode daemonset, or upgrade with helm" ;;
+        [[ $line == yes ]] || refuse_job_mode "$to" "$ds" ;;
       safe-label) labels+=("$line") ;;
       refuse) listed+=("  refused: $line"); [[ -n $refused ]] || refused=$line ;;
       warn) listed+=("  warning: $line") ;;

@@ -107,6 +107,12 @@ stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$revision" "$WORK_DIR/stage-valu
 if ! retry stage_upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
   --dry-run=server -o json >"$WORK_DIR/dry-run.json" 2>"$WORK_DIR/dry-run.err"; then
   while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/dry-run.err"
+  # A target that would run in deploymentMode job fails here on that mode's cluster objects (RBAC
+  # the workflow does not hold): Helm alone tells whether it renders the DaemonSet.
+  if retry stage_template "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
+    >"$WORK_DIR/template.yaml" 2>"$WORK_DIR/template.err"; then
+    check_target_daemonset "$WORK_DIR/template.yaml" "$daemonset" "$TARGET_VERSION"
+  fi
   die "kata-deploy-chart: helm upgrade --dry-run=server of $HELM_NAMESPACE/$HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION fails: $(grep -m 1 '^Error' "$WORK_DIR/dry-run.err" || head -n 1 "$WORK_DIR/dry-run.err"); nothing was changed"
 fi
 log "preflight: helm upgrade --dry-run=server to $KATA_DEPLOY_CHART $TARGET_VERSION succeeds"
