@@ -145,7 +145,8 @@ public partial class WorkflowStructureTests
         }
         var volume = Assert.Single(_graph.Spec.Volumes!, v => v.ConfigMap is not null);
         Assert.Equal(new LifecycleOptions().StepsConfigMapName, volume.ConfigMap!.Name);
-        Assert.Equal(StepScripts.Steps.Append(StepScripts.Library).Order(), StepScripts.EmbeddedFiles().Order());
+        Assert.Equal(StepScripts.Steps.Append(StepScripts.Library).Append(StepScripts.KataDeploy).Append(KataDeployVersions.File).Order(),
+            StepScripts.EmbeddedFiles().Order());
     }
 
     [Fact]
