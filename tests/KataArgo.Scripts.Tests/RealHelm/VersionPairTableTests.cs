@@ -42,6 +42,44 @@ public sealed class VersionPairTableTests
         Snapshot.Verify(TablePath, table.ToString());
     }
 
+    /// <summary>
+    /// No real pair strands Kata pods, so the refusals are shown on the real 4.0.0 -> 4.1.0 renders
+    /// changed only where a rule applies: a RuntimeClass's handler, and a selector on a label of
+    /// kata-deploy's domains that is not the target's own install label (4.1.0 with another instance).
+    /// </summary>
+    [RealToolsFact]
+    public void A_change_that_would_strand_kata_pods_is_refused_with_one_line_by_plan_and_preflight_alike()
+    {
+        var installed = new Dictionary<string, string> { ["4.0.0"] = Render("4.0.0", []) };
+        var target = Render("4.1.0", StagedChanges.StageValues([]));
+        var staged = new Dictionary<string, string>
+        {
+            ["4.1.0-handler"] = Edit(target, o => (string?)o["kind"] == "RuntimeClass" && (string?)o["metadata"]!["name"] == "kata-qemu",
+                o => o["handler"] = "kata-qemu-v2"),
+            ["4.1.0-instance"] = Edit(target, o => (string?)o["kind"] == "RuntimeClass",
+                o => o["metadata"]!["labels"]![KataDeployVersions.Current.InstanceRuntimeClassLabel] = "gpu"),
+        };
+        string[] expected =
+        [
+            "target-version: RuntimeClass kata-qemu: handler kata-qemu -> kata-qemu-v2; at stage, on every node: pods created from then on ask nodes not yet upgraded for a handler they do not have; this workflow cannot upgrade node by node across that change: upgrade with helm (every node at once) or choose another target-version",
+            "target-version: RuntimeClass kata-clh, kata-clh-azure, kata-clh-azure-runtime-rs and 21 more: scheduling.nodeSelector adds kata-deploy.katacontainers.io/default=true; at stage, on every node: pods created from then on only go to nodes with that label, which nodes not yet upgraded do not have; this workflow cannot upgrade node by node across that change: upgrade with helm (every node at once) or choose another target-version",
+        ];
+        var pairs = staged.Keys.Select(k => (From: "4.0.0", To: k)).ToList();
+
+        var reports = pairs.Select(p => StagedChanges.Compare(installed[p.From], staged[p.To], RealCluster.DaemonSet, p.From, p.To, KataDeployVersions.Current)).ToList();
+
+        Assert.Equal(expected, reports.Select(r => r.Refusal));
+        Assert.Equal(reports.Select(r => string.Join("\n", r.Lines.Select(l => $"{l.Verdict} {l.Line}"))), Bash(installed, staged, pairs));
+    }
+
+    private static string Edit(string manifest, Func<JsonObject, bool> which, Action<JsonObject> edit) =>
+        string.Join("\n---\n", ClusterChanges.Objects(manifest).Select(o =>
+        {
+            if (which(o))
+                edit(o);
+            return o.ToJsonString();
+        }));
+
     /// <summary>One pair's entry: the decision line, then the listed changes indented.</summary>
     public static string Entry(string from, string to, string? refusal, string labels, IReadOnlyList<string> listed)
     {
@@ -87,11 +125,10 @@ public sealed class VersionPairTableTests
         {
             foreach (var (file, script) in StepScripts.Files)
                 File.WriteAllText(Path.Combine(root, file), script);
-            foreach (var v in KataDeployCharts.Versions)
-            {
-                File.WriteAllText(Path.Combine(root, $"installed-{v}.json"), new JsonArray([.. ClusterChanges.Objects(installed[v])]).ToJsonString());
-                File.WriteAllText(Path.Combine(root, $"staged-{v}.json"), new JsonArray([.. ClusterChanges.Objects(staged[v])]).ToJsonString());
-            }
+            foreach (var (v, manifest) in installed)
+                File.WriteAllText(Path.Combine(root, $"installed-{v}.json"), new JsonArray([.. ClusterChanges.Objects(manifest)]).ToJsonString());
+            foreach (var (v, manifest) in staged)
+                File.WriteAllText(Path.Combine(root, $"staged-{v}.json"), new JsonArray([.. ClusterChanges.Objects(manifest)]).ToJsonString());
             File.WriteAllText(Path.Combine(root, "pairs"), string.Concat(pairs.Select(p => $"{p.From} {p.To}\n")));
             File.WriteAllText(Path.Combine(root, "run.sh"), """
                 source "$1/lib.sh"
