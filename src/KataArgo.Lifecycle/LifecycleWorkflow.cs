@@ -114,7 +114,8 @@ public static class LifecycleWorkflow
                 ("release-revision", "{{steps.preflight.outputs.parameters.release-revision}}"),
                 ("from-version", "{{steps.preflight.outputs.parameters.from-version}}"),
                 ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"),
-                ("update-strategy", "{{steps.preflight.outputs.parameters.update-strategy}}")).When(StagedAndNodesSelected),
+                ("update-strategy", "{{steps.preflight.outputs.parameters.update-strategy}}"),
+                ("install-labels", "{{steps.preflight.outputs.parameters.install-labels}}")).When(StagedAndNodesSelected),
             Call(UpgradeNode, UpgradeNode,
                 ("node", "{{item}}"),
                 ("daemonset", "{{steps.preflight.outputs.parameters.daemonset}}"))
@@ -149,7 +150,7 @@ public static class LifecycleWorkflow
             .Env("DRAIN_ENABLED", P.DrainEnabled).Env("DRAIN_TIMEOUT", P.DrainTimeout).Env("DRY_RUN", P.DryRun)
             .Env("HELM_IMAGE", P.HelmImage).Env("KUBECTL_IMAGE", P.KubectlImage)
             .Output("release-revision", global: true).Output("from-version", global: true)
-            .Output("daemonset", global: true).Output("update-strategy", global: true)
+            .Output("daemonset", global: true).Output("update-strategy", global: true).Output("install-labels")
             .Deadline(TimeSpan.FromMinutes(10)).RetryOnTransientErrors().MemoryLimit("512Mi");
 
         yield return new ScriptStep("select-nodes", "select-nodes.sh", P.KubectlImage)
@@ -164,7 +165,7 @@ public static class LifecycleWorkflow
 
         yield return new ScriptStep("stage", "stage.sh", P.HelmImage)
             .Input("release-revision", "RELEASE_REVISION").Input("from-version", "FROM_VERSION")
-            .Input("daemonset", "DAEMONSET").Input("update-strategy", "UPDATE_STRATEGY")
+            .Input("daemonset", "DAEMONSET").Input("update-strategy", "UPDATE_STRATEGY").Input("install-labels", "INSTALL_LABELS")
             .Env("RUN", "{{workflow.name}}").Env("RUN_UID", "{{workflow.uid}}").Env("WORKFLOW_NAMESPACE", "{{workflow.namespace}}")
             .Env("HELM_RELEASE", P.HelmRelease).Env("HELM_NAMESPACE", P.HelmNamespace).Env("KATA_DEPLOY_CHART", P.KataDeployChart)
             .Env("TARGET_VERSION", P.TargetVersion).Env("VERIFICATION_NAMESPACE", P.VerificationNamespace)

@@ -47,8 +47,8 @@ public static class StepPermissions
     [
         // Nodes: selection, status annotations and labels, cordon and uncordon.
         new(PermissionScope.Cluster, "", ["nodes"], ["get", "list", "patch"],
-            "select-nodes, cordon, drain, uncordon, cleanup",
-            "read nodes to select them; patch labels, annotations and spec.unschedulable (cordon/uncordon); kata-deploy's ClusterRole grants get/patch too"),
+            "select-nodes, stage, cordon, drain, uncordon, cleanup",
+            "read nodes to select them; patch labels, annotations and spec.unschedulable (cordon/uncordon); stage labels the nodes where kata-deploy is installed with its install label when the target's RuntimeClasses start to select it (4.1.0+); kata-deploy's ClusterRole grants get/patch too"),
 
         // kubectl drain works on the node's pods, which live in any namespace.
         new(PermissionScope.Cluster, "", ["pods"], ["get", "list"],
@@ -104,9 +104,10 @@ public static class StepPermissions
         new(PermissionScope.HelmNamespace, "apps", ["controllerrevisions"], ["list"],
             "recycle, finish, cleanup", "the DaemonSet's updated revision is its newest ControllerRevision"),
         new(PermissionScope.HelmNamespace, "", ["pods"], ["get", "list", "delete"],
-            "select-nodes, recycle, finish, cleanup", "find and recycle the kata-deploy pod of one node"),
+            "select-nodes, stage, recycle, finish, cleanup", "find and recycle the kata-deploy pod of one node"),
         new(PermissionScope.HelmNamespace, "", ["pods/log"], ["get"],
-            "recycle, cleanup", "print the log of a kata-deploy pod that does not become Ready"),
+            "stage, recycle, cleanup",
+            "a kata-deploy pod without a /readyz probe (3.29, 3.30) says only in its log that it has installed Kata; print the log of a pod that does not get there"),
         new(PermissionScope.HelmNamespace, "", ["events"], ["list"],
             "recycle, cleanup", "print the events of a kata-deploy pod that does not become Ready"),
         new(PermissionScope.HelmNamespace, "", ["configmaps"], ["get", "create"],

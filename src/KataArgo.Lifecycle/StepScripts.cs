@@ -12,6 +12,9 @@ public static class StepScripts
 {
     public const string Library = "lib.sh";
 
+    /// <summary>What each kata-deploy release does and the checks built on it (sourced by <see cref="Library"/>, reads <see cref="KataDeployVersions.File"/>).</summary>
+    public const string KataDeploy = "kata-deploy.sh";
+
     /// <summary>Where step pods mount the steps ConfigMap (read-only).</summary>
     public const string MountPath = "/kata-lifecycle/steps";
 
@@ -26,7 +29,7 @@ public static class StepScripts
     ];
 
     /// <summary>Files of functions the steps source (lib.sh, and what lib.sh sources), not entry points.</summary>
-    public static readonly IReadOnlyList<string> Libraries = [Library, "rollout.sh"];
+    public static readonly IReadOnlyList<string> Libraries = [Library, "rollout.sh", KataDeploy];
 
     /// <summary>The phases upgrade-node.sh runs, in order (NODE_PHASES in lib.sh); Argo sees phase N as progress N/5.</summary>
     public static readonly IReadOnlyList<string> NodePhases = ["cordon", "drain", "recycle", "verify", "uncordon"];

@@ -16,15 +16,19 @@ public sealed record UpgradePlan(
 
     /// <summary>Whether this run would open a rollout, continue the open one, or be refused in preflight.</summary>
     public RolloutVerdict Verdict { get; init; } = new(RolloutAction.New);
+
+    /// <summary>What stage's upgrade changes in cluster-scoped objects (<see cref="StagedChanges"/>).</summary>
+    public ClusterChangeReport? ClusterChanges { get; init; }
 }
 
 /// <summary>
 /// <c>kata-argo plan</c>: reads the nodes, the kata-deploy DaemonSet of the Helm release and its
 /// pods, and the release's rollout record through the Kubernetes API, applies
 /// <see cref="NodeSelection"/> exactly as the workflow's select-nodes step does, and judges the
-/// run against the open rollout with <see cref="RolloutRules"/>.
+/// run against the open rollout with <see cref="RolloutRules"/>; with <paramref name="helm"/>, also
+/// what stage's upgrade would change in cluster-scoped objects.
 /// </summary>
-public sealed class UpgradePlanner(KubernetesTransport cluster)
+public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? helm = null)
 {
     /// <summary>Checks the parameters as <c>plan</c> needs them, before any request.</summary>
     public static Dictionary<string, string> Parameters(IEnumerable<string> assignments)
@@ -60,6 +64,11 @@ public sealed class UpgradePlanner(KubernetesTransport cluster)
         var releaseVersion = fleet.ChartVersion;
         var byName = clusterNodes.ToDictionary(n => n.Name);
         var target = Get(WorkflowParameters.TargetVersion);
+        var changes = await StagedChanges.ForPlanAsync(cluster, helm, release, releaseNamespace, Get(WorkflowParameters.KataDeployChart),
+            target, fleet.DaemonSet.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        // Helm's own record of the release, when plan could read it, names its chart version.
+        if (changes.From != "?")
+            releaseVersion = changes.From;
         // While a rollout is open the release's chart is its target; nodes not done still run the pre-rollout version.
         string? FromVersion(string node) => rollout is { Record.IsOpen: true } open && !open.Done.Contains(node) ? open.Record.PreRolloutVersion : releaseVersion;
         return new UpgradePlan(target, release, releaseNamespace, fleet.DaemonSet.Metadata.Name, releaseVersion,
@@ -69,6 +78,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster)
         {
             Rollout = rollout,
             Verdict = RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false)),
+            ClusterChanges = changes,
         };
     }
 

@@ -5,6 +5,9 @@
 set -euo pipefail
 shopt -s inherit_errexit
 STEPS_DIR=${BASH_SOURCE[0]%/*}
+# What each kata-deploy release does (kata-deploy-versions.json) and the checks built on it.
+# shellcheck source-path=SCRIPTDIR source=kata-deploy.sh
+source "$STEPS_DIR/kata-deploy.sh"
 # Byte-wise character classes in the validators, whatever the image's locale.
 export LC_ALL=C
 # Read-only root filesystem: /tmp (TMPDIR where set) is the pod's writable emptyDir.
@@ -33,7 +36,6 @@ readonly \
   HELM_RELEASE_NAME_KEY=meta.helm.sh/release-name \
   HELM_RELEASE_NAMESPACE_KEY=meta.helm.sh/release-namespace \
   REVISION_HASH_KEY=controller-revision-hash \
-  MIN_KATA_MAJOR=3 MIN_KATA_MINOR=29 \
   PHASE_API_SECONDS=300 PHASE_MARGIN_SECONDS=300 \
   MAX_PLANNED_NODES=10000 MAX_PLAN_BYTES=900000 NAMED_LOOP_MAX_NODES=5000 \
   RETRY_ATTEMPTS=5 \
@@ -252,12 +254,10 @@ input_daemonset() {
   printf -v "$1" '%s' "$value"
 }
 
-# major.minor of a version is at least 3.29 (kata-deploy older than that uninstalls Kata on pod restart).
+# kata-deploy at this version keeps Kata installed when its pod restarts (kata-deploy-versions.json
+# minimumVersion; older ones uninstall it).
 version_supported() {
-  local major minor
-  IFS=. read -r major minor _ <<<"$1"
-  [[ ${#major} -le 9 && ${#minor} -le 9 ]] || return 1
-  (( 10#$major > MIN_KATA_MAJOR || (10#$major == MIN_KATA_MAJOR && 10#$minor >= MIN_KATA_MINOR) ))
+  version_at_least "$1" "$(kd_get .minimumVersion)"
 }
 
 # ---- talking to the API server
@@ -382,13 +382,18 @@ updated_revision() {
   printf '%s\n' "$hash"
 }
 
-# jq: the DaemonSet's pods (owner uid $uid) in a pod list, as {name, uid, node, hash, ready, deleting}.
+# jq: the DaemonSet's pods (owner uid $uid) in a pod list, as {name, uid, node, hash, ready,
+# deleting, probed}; probed: a startup or readiness probe on kata-deploy's /readyz gates Ready
+# (--arg readyz, kd_get .installed.readyProbePath; without it, false). One value per probe in
+# any/2's condition: jq 1.6 answers false when the condition yields several.
 # shellcheck disable=SC2016 # a jq program: $uid is jq's
 readonly JQ_DS_PODS='def ds_pods: [.items[] | select(any(.metadata.ownerReferences[]?; .uid == $uid))
   | {name: .metadata.name, uid: .metadata.uid, node: (.spec.nodeName // ""),
      hash: (.metadata.labels["controller-revision-hash"] // ""),
      ready: any(.status.conditions[]?; .type == "Ready" and .status == "True"),
-     deleting: (.metadata.deletionTimestamp != null)}];'
+     deleting: (.metadata.deletionTimestamp != null),
+     probed: (($ARGS.named.readyz // "") as $p | $p != ""
+       and any(.spec.containers[]? | .startupProbe, .readinessProbe; (.httpGet.path? // "") == $p))}];'
 
 # pods_json NAMESPACE [NODE]: the pod list of the DaemonSet's selector (on NODE), as kubectl prints it.
 pods_json() {
@@ -403,43 +408,57 @@ daemonset_pods() {
 }
 
 # recycle_node NODE NAMESPACE DAEMONSET TIMEOUT: the node's kata-deploy pod runs the DaemonSet's
-# updated revision and is Ready. Deletes the node's pods on another revision (a pod already on
-# the updated one, e.g. just created by a RollingUpdate, is left to start) and waits.
+# updated revision and has installed Kata (pod_installed: Ready is not installed for every
+# version). Deletes the node's pods on another revision (a pod already on the updated one, e.g.
+# just created by a RollingUpdate, is left to start) and waits.
 recycle_node() {
-  local node=$1 ns=$2 ds=$3 timeout=$4 hash json plan verb name old gone="" current start=$SECONDS
+  local node=$1 ns=$2 ds=$3 timeout=$4 hash json plan verb name old probed gone="" current start=$SECONDS readyz waiting=""
+  readyz=$(kd_get .installed.readyProbePath)
   wait_daemonset_synced "$ns" "$ds" "$timeout"
   hash=$(updated_revision "$ns" "$ds")
   json=$(pods_json "$ns" "$node")
-  plan=$(jq -r --arg uid "$DS_UID" --arg h "$hash" "$JQ_DS_PODS"'
+  plan=$(jq -r --arg uid "$DS_UID" --arg h "$hash" --arg readyz "$readyz" "$JQ_DS_PODS"'
     ds_pods
-    | if length == 1 and .[0].hash == $h and .[0].ready and (.[0].deleting | not) then "ready \(.[0].name)"
+    | if length == 1 and .[0].hash == $h and .[0].ready and (.[0].deleting | not) then "ready \(.[0].name) - \(.[0].probed)"
       else "gone \(map(select(.hash != $h) | .uid) | join(","))",
         (.[] | select(.deleting | not) | if .hash != $h then "delete \(.name) \(.hash)" else "wait \(.name)" end) end' <<<"$json")
-  while read -r verb name old; do
+  while read -r verb name old probed; do
     case $verb in
       ready)
-        log "$node: kata-deploy pod $name already runs revision $hash and is Ready; nothing to recycle"
-        return 0 ;;
+        if pod_installed "$ns" "$name" "$probed"; then
+          log "$node: kata-deploy pod $name already runs revision $hash and is installed ($(installed_how "$probed")); nothing to recycle"
+          return 0
+        fi
+        log "$node: kata-deploy pod $name already runs revision $hash and is Ready; waiting for it to finish installing" ;;
       gone) gone=$name ;;
-      wait) log "$node: kata-deploy pod $name already runs revision $hash; waiting for it to be Ready" ;;
+      wait) log "$node: kata-deploy pod $name already runs revision $hash; waiting for it to be installed" ;;
       delete)
         retry kc delete pod "$name" -n "$ns" --ignore-not-found --wait=false >/dev/null
-        log "$node: deleted kata-deploy pod $name (revision ${old:-unknown}); waiting for revision $hash to be Ready" ;;
+        log "$node: deleted kata-deploy pod $name (revision ${old:-unknown}); waiting for revision $hash to be installed" ;;
     esac
   done <<<"$plan"
   local deadline=$((SECONDS + timeout))
   while :; do
     json=$(pods_json "$ns" "$node")
-    current=$(jq -r --arg uid "$DS_UID" --arg h "$hash" --arg gone "$gone" "$JQ_DS_PODS"'
+    current=$(jq -r --arg uid "$DS_UID" --arg h "$hash" --arg gone "$gone" --arg readyz "$readyz" "$JQ_DS_PODS"'
       ($gone | split(",")) as $old
       | [ds_pods[] | select((.uid as $u | $old | index([$u])) == null and (.deleting | not) and .hash == $h and .ready)]
-      | .[0].name // ""' <<<"$json")
-    if [[ -n $current ]]; then
-      log "$node: kata-deploy pod $current runs revision $hash and is Ready ($((SECONDS - start))s)"
-      return 0
+      | .[0] | select(. != null) | "\(.name) \(.probed)"' <<<"$json")
+    name="" probed=""
+    [[ -z $current ]] || read -r name probed <<<"$current"
+    if [[ -n $name ]]; then
+      if pod_installed "$ns" "$name" "$probed"; then
+        log "$node: kata-deploy pod $name runs revision $hash and is installed ($(installed_how "$probed")) ($((SECONDS - start))s)"
+        return 0
+      fi
+      [[ $waiting == "$name" ]] ||
+        log "$node: kata-deploy pod $name is Ready but has not logged '$(kd_get .installed.logLine)' yet; without a /readyz probe its Ready does not mean installed"
+      waiting=$name
     fi
     if (( SECONDS >= deadline )); then
       explain_pods "$ns" "$node" "$(jq -c --arg uid "$DS_UID" "$JQ_DS_PODS ds_pods" <<<"$json")"
+      [[ -z $waiting ]] ||
+        die "$node: kata-deploy pod $waiting on revision $hash is Ready but did not log '$(kd_get .installed.logLine)' within ${timeout}s (recycle-timeout); without a /readyz probe only that line shows the install is done"
       die "$node: no kata-deploy pod on revision $hash became Ready within ${timeout}s (recycle-timeout)"
     fi
     sleep "$POLL_SECONDS"
@@ -654,5 +673,5 @@ test_pod_name() {
 }
 
 # ---- the rollout record (one per release, across runs)
-# shellcheck source=rollout.sh
+# shellcheck source-path=SCRIPTDIR source=rollout.sh
 source "$STEPS_DIR/rollout.sh"

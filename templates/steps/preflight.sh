@@ -33,7 +33,7 @@ fi
 [[ -z $NODE_TAINT_VALUE || -n $NODE_TAINT_KEY ]] ||
   die "node-taint-value: '$NODE_TAINT_VALUE' needs node-taint-key; set the taint's key too"
 version_supported "$TARGET_VERSION" ||
-  die "target-version: kata-deploy $TARGET_VERSION is older than $MIN_KATA_MAJOR.$MIN_KATA_MINOR, whose pods uninstall Kata when they restart; upgrade to $MIN_KATA_MAJOR.$MIN_KATA_MINOR.0 or newer"
+  die "target-version: kata-deploy $TARGET_VERSION is older than $(kd_get .minimumVersion | cut -d. -f1,2), whose pods uninstall Kata when they restart; upgrade to $(kd_get .minimumVersion) or newer"
 
 # ---- the verification pod: one Pod, pinned to ${NODE}, that can reach a terminal phase
 require VERIFICATION_POD verification-pod "pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
@@ -79,12 +79,13 @@ from_version=$(chart_version "$chart") ||
   die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is chart '$chart', not kata-deploy"
 [[ $from_version =~ $VERSION_RE ]] || die "helm-release: chart version '$from_version' of $HELM_RELEASE is not X.Y.Z[-suffix]"
 version_supported "$from_version" ||
-  die "helm-release: kata-deploy $from_version is older than $MIN_KATA_MAJOR.$MIN_KATA_MINOR, whose pods uninstall Kata when they restart; upgrade it once with helm before using this workflow"
+  die "helm-release: kata-deploy $from_version is older than $(kd_get .minimumVersion | cut -d. -f1,2), whose pods uninstall Kata when they restart; upgrade it once with helm before using this workflow"
 
 values=$(retry helm get values "$HELM_RELEASE" -n "$HELM_NAMESPACE" --all -o json)
 { read -r mode; read -r pinned_tag; read -r nfd; } < <(jq -r \
   '(.deploymentMode // "daemonset"), (.image.tag // ""), (.["node-feature-discovery"].enabled // false)' <<<"$values")
-[[ $mode == daemonset ]] ||
+# (A chart older than deploymentModeSince has no such value and ignores a user's.)
+[[ $mode == daemonset ]] || ! version_at_least "$from_version" "$(kd_get .deploymentModeSince)" ||
   die "helm-release: kata-deploy runs in deploymentMode '$mode'; this workflow upgrades the DaemonSet mode only"
 # Its subchart's CRDs and cluster RBAC are beyond this workflow's permissions (docs/security.md).
 [[ $nfd == false ]] ||
@@ -108,11 +109,24 @@ daemonsets=$(retry kc get daemonsets -n "$HELM_NAMESPACE" -o json)
 # reference, a missing version, a chart that does not render or a lookup RBAC forbids fails here).
 stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$revision" "$WORK_DIR/stage-values.json"
 if ! retry stage_upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
-  --dry-run=server >"$WORK_DIR/dry-run.out" 2>"$WORK_DIR/dry-run.err"; then
+  --dry-run=server -o json >"$WORK_DIR/dry-run.json" 2>"$WORK_DIR/dry-run.err"; then
   while IFS= read -r line; do log "helm: $line"; done <"$WORK_DIR/dry-run.err"
+  # A target that would run in deploymentMode job fails here on that mode's cluster objects (RBAC
+  # the workflow does not hold): Helm alone tells whether it renders the DaemonSet.
+  if retry stage_template "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \
+    >"$WORK_DIR/template.yaml" 2>"$WORK_DIR/template.err"; then
+    check_target_daemonset "$WORK_DIR/template.yaml" "$daemonset" "$TARGET_VERSION"
+  fi
   die "kata-deploy-chart: helm upgrade --dry-run=server of $HELM_NAMESPACE/$HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION fails: $(grep -m 1 '^Error' "$WORK_DIR/dry-run.err" || head -n 1 "$WORK_DIR/dry-run.err"); nothing was changed"
 fi
 log "preflight: helm upgrade --dry-run=server to $KATA_DEPLOY_CHART $TARGET_VERSION succeeds"
+
+# ---- what stage changes beyond the DaemonSet: the manifest Helm just rendered against the
+# release's (kata-deploy.sh, docs/kata-deploy-versions.md)
+jq -r '.manifest // error("no manifest")' "$WORK_DIR/dry-run.json" >"$WORK_DIR/target-manifest.yaml" 2>/dev/null ||
+  die "kata-deploy-chart: helm upgrade --dry-run=server -o json printed no release manifest"
+retry helm get manifest "$HELM_RELEASE" -n "$HELM_NAMESPACE" >"$WORK_DIR/current-manifest.yaml"
+check_target_manifest "$WORK_DIR/current-manifest.yaml" "$WORK_DIR/target-manifest.yaml" "$daemonset" "$from_version" "$TARGET_VERSION"
 
 output release-revision "$revision"
 # A continuing run keeps the rollout's pre-rollout version and strategy (the release runs the target).
@@ -120,6 +134,7 @@ if [[ $ROLLOUT_CONTINUES == true ]]; then from_version=$RO_PRE_VERSION strategy=
 output from-version "$from_version"
 output daemonset "$daemonset"
 output update-strategy "$strategy"
+output install-labels "$INSTALL_LABELS"
 log "preflight: release $HELM_NAMESPACE/$HELM_RELEASE revision $revision runs kata-deploy $from_version; target $TARGET_VERSION"
 log "preflight: DaemonSet $HELM_NAMESPACE/$daemonset, update strategy $strategy"
 log "preflight: verification pod is a Pod pinned to \${NODE}; verification-timeout $VERIFICATION_TIMEOUT, recycle-timeout $RECYCLE_TIMEOUT, drain-enabled $DRAIN_ENABLED"

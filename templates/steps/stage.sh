@@ -18,6 +18,12 @@ input HELM_NAMESPACE namespace helm-namespace
 input KATA_DEPLOY_CHART chart kata-deploy-chart
 input TARGET_VERSION version target-version
 input VERIFICATION_NAMESPACE namespace verification-namespace
+# preflight's install-labels: space-separated KEY=VALUE node labels (check_target_manifest).
+read -r -a install_labels <<<"${INSTALL_LABELS-}"
+for label in "${install_labels[@]}"; do
+  [[ $label == *=* && ${label%%=*} =~ $QUALIFIED_NAME_RE && ${label#*=} =~ $LABEL_VALUE_RE ]] ||
+    die "install-labels: '${INSTALL_LABELS-}' is not a list of node labels KEY=VALUE"
+done
 
 input DRAIN_ENABLED boolean drain-enabled
 input DRAIN_TIMEOUT duration:7200 drain-timeout
@@ -68,6 +74,10 @@ if [[ $continuing == true ]]; then
   record_set "$WORKFLOW_NAMESPACE" "$RUN" rollout "$RO_ID" staged-revision "$RO_STAGED"
 else
 rollout_open "$WORKFLOW_NAMESPACE"
+# The target's RuntimeClasses select kata-deploy's own install label (4.1.0+): label the nodes
+# where the release is installed first, or every node not yet upgraded stops taking Kata pods.
+label_installed_nodes "$HELM_NAMESPACE" "$DAEMONSET" "${install_labels[@]}"
+
 log "stage: helm upgrade $HELM_RELEASE to $KATA_DEPLOY_CHART $TARGET_VERSION with the values of revision $RELEASE_REVISION, updateStrategy OnDelete and kata-deploy's verification hook off"
 stage_values "$HELM_RELEASE" "$HELM_NAMESPACE" "$RELEASE_REVISION" "$WORK_DIR/stage-values.json"
 if ! stage_upgrade "$HELM_RELEASE" "$KATA_DEPLOY_CHART" "$TARGET_VERSION" "$HELM_NAMESPACE" "$WORK_DIR/stage-values.json" \

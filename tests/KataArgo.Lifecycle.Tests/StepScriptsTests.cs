@@ -20,7 +20,7 @@ public class StepScriptsTests
     public void The_repository_folder_holds_exactly_the_embedded_files()
     {
         var folder = Path.Combine(RepositoryRoot(), "templates", "steps");
-        Assert.Equal(Directory.GetFiles(folder, "*.sh").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+        Assert.Equal(Directory.GetFiles(folder, "*.sh").Concat(Directory.GetFiles(folder, "*.json")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
             StepScripts.Files.Keys);
     }
 

@@ -7,7 +7,7 @@ namespace KataArgo.Scripts.Tests;
 /// <summary>shellcheck on lib.sh, on every step file (following its `source` of lib.sh), and on the doubles.</summary>
 public sealed class ShellcheckTests
 {
-    public static TheoryData<string> Sources() => new(["lib.sh", .. StepScripts.Steps, "doubles/kubectl", "doubles/helm", "doubles/lib/double.sh"]);
+    public static TheoryData<string> Sources() => new([.. StepScripts.Libraries, .. StepScripts.Steps, "doubles/kubectl", "doubles/helm", "doubles/lib/double.sh"]);
 
     [ShellcheckTheory]
     [MemberData(nameof(Sources))]

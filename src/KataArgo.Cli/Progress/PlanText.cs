@@ -51,6 +51,8 @@ internal static class PlanText
             text.Append($"\n{Count(plan.Skipped.Count)} skipped:\n\n");
             text.Append(ProgressText.Table(["NODE", "REASON"], plan.Skipped.Select(s => new[] { s.Node, s.Reason })));
         }
+        if (plan.ClusterChanges is { } changes)
+            text.Append('\n').Append(changes.Text());
         return text.ToString();
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using KataArgo.Chart;
 using KataArgo.Lifecycle;
+using KataArgo.Submitter;
 using KataArgo.Scripts.Tests.Harness;
 using KataArgo.Testing;
 using KataArgo.Testing.Kube;
@@ -98,13 +99,23 @@ public sealed class RealCluster : IAsyncDisposable
         Api.Seed(role);
     }
 
-    /// <summary>Every node's kata-deploy pod replaced by one on the DaemonSet's updated revision, Ready (what recycle does).</summary>
-    public void RecycleAll()
+    /// <summary>What kata-deploy logs once it has installed Kata (3.29.0 binary/src/main.rs:228, every version since).</summary>
+    public const string InstalledLogLine = "Kata Containers installation completed successfully";
+
+    /// <summary>
+    /// Every node's kata-deploy pod replaced by one on the DaemonSet's updated revision, with the
+    /// template's containers (the chart's probes), Ready and, when INSTALLED, done installing: it
+    /// has logged <see cref="InstalledLogLine"/> (what recycle does).
+    /// </summary>
+    public void RecycleAll(bool installed = true)
     {
         var ds = Api.Store.Get("apps", "daemonsets", HelmNamespace, DaemonSet)!;
         var hash = Api.UpdatedRevision(HelmNamespace, DaemonSet);
         foreach (var pod in Api.Store.List("", "pods", HelmNamespace))
+        {
             Api.Store.Delete("", "pods", HelmNamespace, (string)pod["metadata"]!["name"]!);
+            Api.Logs.TryRemove($"{HelmNamespace}/{pod["metadata"]!["name"]}", out _);
+        }
         foreach (var node in Nodes)
         {
             var labels = ds["spec"]!["selector"]!["matchLabels"]!.DeepClone().AsObject();
@@ -120,14 +131,38 @@ public sealed class RealCluster : IAsyncDisposable
                         ["apiVersion"] = "apps/v1", ["kind"] = "DaemonSet", ["name"] = DaemonSet, ["uid"] = (string?)ds["metadata"]!["uid"], ["controller"] = true,
                     }),
                 },
-                ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-kata", ["image"] = "kata-deploy" }) },
+                ["spec"] = new JsonObject { ["nodeName"] = node, ["containers"] = ds["spec"]!["template"]!["spec"]!["containers"]!.DeepClone() },
                 ["status"] = new JsonObject
                 {
                     ["phase"] = "Running",
                     ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
                 },
             });
+            if (installed)
+                Api.Logs[$"{HelmNamespace}/kata-deploy-{node}-{hash[..5]}"] = $"{InstalledLogLine}\nInstall completed, daemonset mode: waiting for SIGTERM\n";
         }
+    }
+
+    /// <summary>Names of the kata-deploy pods (on the updated revision after <see cref="RecycleAll"/>).</summary>
+    public IEnumerable<string> KataDeployPods() =>
+        Api.Store.List("", "pods", HelmNamespace).Select(p => (string)p["metadata"]!["name"]!);
+
+    /// <summary>
+    /// What <c>kata-argo plan</c> reports of stage's upgrade to TARGET: the release read from its
+    /// Helm Secret, the target rendered by this cluster's real Helm against the API (as an admin).
+    /// </summary>
+    public async Task<ClusterChangeReport> PlanChangesAsync(string target)
+    {
+        var home = Path.Combine(Root, "plan");
+        Directory.CreateDirectory(home);
+        var kubeconfig = Api.WriteKubeconfig(home, ApiUser.Admin);
+        var connection = ConnectionSettings.ResolveKubernetes(new ConnectionFlags { Kube = true, KubeConfig = kubeconfig }, _ => null, argoServerAlternative: false);
+        using var transport = new KubernetesTransport(connection, TimeProvider.System);
+        var helm = new HelmTemplate(Helm.Path, new Dictionary<string, string?>
+        {
+            ["HOME"] = home, ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["SSL_CERT_FILE"] = Registry.CertificateFile,
+        }, KubeConfig: kubeconfig);
+        return await StagedChanges.ForPlanAsync(transport, helm, Release, HelmNamespace, Chart, target, DaemonSet, CancellationToken.None);
     }
 
     public JsonObject DaemonSetObject() => Api.Store.Get("apps", "daemonsets", HelmNamespace, DaemonSet)!;

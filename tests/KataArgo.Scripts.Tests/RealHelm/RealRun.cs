@@ -57,6 +57,7 @@ public sealed class RealRun(RealCluster cluster, string target)
         env["FROM_VERSION"] = Preflighted["from-version"];
         env["DAEMONSET"] = Preflighted["daemonset"];
         env["UPDATE_STRATEGY"] = Preflighted["update-strategy"];
+        env["INSTALL_LABELS"] = Preflighted.GetValueOrDefault("install-labels", "");
         env["NODES_PLANNED"] = new JsonArray([.. RealCluster.Nodes.Select(n => (JsonNode)n)]).ToJsonString();
         return cluster.Step("stage.sh", env);
     }

@@ -15,7 +15,7 @@ public sealed class RecycleTests(ITestOutputHelper output)
         output.WriteLine(result.ToString());
 
         Assert.True(result.Succeeded);
-        Assert.Contains("already runs revision v3-29-0 and is Ready; nothing to recycle", result.Stdout);
+        Assert.Contains("already runs revision v3-29-0 and is installed (its log says 'Kata Containers installation completed successfully'); nothing to recycle", result.Stdout);
         Assert.Empty(sandbox.Calls.Of("kubectl", "delete"));
         Assert.Equal("upgrading", sandbox.State.Node("node-a").Status);
     }
@@ -31,8 +31,26 @@ public sealed class RecycleTests(ITestOutputHelper output)
         output.WriteLine(result.ToString());
 
         Assert.True(result.Succeeded);
-        Assert.Contains("already runs revision v3-30-0; waiting for it to be Ready", result.Stdout);
+        // 3.30.0 has no readiness probe: its pod is Ready at once, installed only once it logs so (issue 9).
+        Assert.Contains("already runs revision v3-30-0 and is Ready; waiting for it to finish installing", result.Stdout);
+        Assert.Contains("runs revision v3-30-0 and is installed (its log says 'Kata Containers installation completed successfully')", result.Stdout);
         Assert.Empty(sandbox.Calls.Of("kubectl", "delete"));
+    }
+
+    [Fact]
+    public void A_pod_with_a_readyz_probe_is_installed_once_it_is_ready()
+    {
+        using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From).ReadyAfter("node-a", 2));
+        // 3.31.0's pod: its startup and readiness probes ask /readyz, which answers 200 once installed.
+        Assert.True(sandbox.Tool("helm", "upgrade", "kata-deploy", "oci://x/kata-deploy", "--version", "3.31.0", "-n", "kube-system", "--reset-values").Succeeded);
+
+        var result = sandbox.Run("recycle.sh", Scenario.Env(("NODE", "node-a")));
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.Succeeded);
+        Assert.Contains("already runs revision v3-31-0; waiting for it to be installed", result.Stdout);
+        Assert.Contains("runs revision v3-31-0 and is installed (Ready through its /readyz probe)", result.Stdout);
+        Assert.Empty(sandbox.Calls.Of("kubectl", "logs"));
     }
 
     [Fact]

@@ -87,8 +87,9 @@ public sealed class ValidationParityTests
         var root = Directory.CreateTempSubdirectory("kata-parity-").FullName;
         try
         {
-            foreach (var library in StepScripts.Libraries)
-                File.WriteAllText(Path.Combine(root, library), StepScripts.Read(library));
+            // The steps folder as the ConfigMap mounts it (lib.sh sources rollout.sh and kata-deploy.sh beside it).
+            foreach (var (file, script) in StepScripts.Files)
+                File.WriteAllText(Path.Combine(root, file), script);
             var input = new StringBuilder();
             foreach (var (kind, name, value) in cases)
                 input.Append(kind).Append('\0').Append(name).Append('\0').Append(value).Append('\0');

@@ -45,6 +45,43 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     public IReadOnlyList<string> Violations => [.. _violations];
     public IReadOnlyList<JsonObject> CreatedWorkflows => [.. _workflows.Values.Select(w => w.Created)];
 
+    private readonly ConcurrentQueue<JsonObject> _secrets = new();
+
+    /// <summary>The user may not list Secrets (403), as many operators may not in kube-system.</summary>
+    public bool SecretsForbidden { get; set; }
+
+    /// <summary>
+    /// Helm's record of a release revision, as Helm 3 and 4 store it: a Secret
+    /// sh.helm.release.v1.NAME.vN of type helm.sh/release.v1, labelled owner=helm, name, status,
+    /// version, whose data.release is the release JSON gzipped and base64-encoded.
+    /// </summary>
+    public void AddHelmRelease(string name, string ns, int revision, string chartVersion, string manifest, JsonObject config, string status = "deployed")
+    {
+        var release = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = ns,
+            ["version"] = revision,
+            ["info"] = new JsonObject { ["status"] = status },
+            ["chart"] = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "kata-deploy", ["version"] = chartVersion } },
+            ["config"] = config.DeepClone(),
+            ["manifest"] = manifest,
+        };
+        _secrets.Enqueue(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["type"] = ReleaseSecret.Type,
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = $"sh.helm.release.v1.{name}.v{revision}",
+                ["namespace"] = ns,
+                ["labels"] = new JsonObject { ["owner"] = "helm", ["name"] = name, ["status"] = status, ["version"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
+            ["data"] = new JsonObject { ["release"] = Convert.ToBase64String(ReleaseSecret.Encode(release)) },
+        });
+    }
+
     private FakeKubernetesApi(WebApplication app) => _app = app;
 
     public static async Task<FakeKubernetesApi> StartAsync()
@@ -121,6 +158,13 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                     await Json(context, configMap);
                 else
                     await Status(context, 404, "NotFound", $"configmaps \"{m.Groups[2].Value}\" not found");
+                break;
+            case ("GET", _) when Secrets().Match(path) is { Success: true } && SecretsForbidden:
+                await Status(context, 403, "Forbidden", "secrets is forbidden: User \"tester\" cannot list resource \"secrets\" in API group \"\" in the namespace \"kube-system\"");
+                break;
+            case ("GET", _) when Secrets().Match(path) is { Success: true } m:
+                await List(context, "SecretList", "v1", _secrets.Where(p => (string?)p["metadata"]!["namespace"] == m.Groups[1].Value
+                    && Matches(p, query["labelSelector"])));
                 break;
             case ("GET", _) when Template().Match(path) is { Success: true } m:
                 if (!TemplateInstalled || m.Groups[2].Value != LifecycleKeys.TemplateName)
@@ -255,6 +299,9 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     [GeneratedRegex("^/api/v1/namespaces/([^/]+)/configmaps/([^/]+)$")]
     private static partial Regex ConfigMap();
+
+    [GeneratedRegex("^/api/v1/namespaces/([^/]+)/secrets$")]
+    private static partial Regex Secrets();
 
     [GeneratedRegex("^/apis/argoproj.io/v1alpha1/namespaces/([^/]+)/workflowtemplates/([^/]+)$")]
     private static partial Regex Template();

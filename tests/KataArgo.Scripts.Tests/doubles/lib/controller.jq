@@ -4,8 +4,16 @@ def hash_of($version):
 def ds_index($ns; $name):
   first(.daemonsets | to_entries[] | select(.value.metadata.namespace == $ns and .value.metadata.name == $name) | .key) // null;
 
-# A new pod of DaemonSet $i on $node at the DaemonSet's current template; readiness from
-# .knobs.nodes[node]: readyAfter (reads, default 0) or neverReady (versions).
+# The kata-deploy container of a version's chart: from 3.31.0 on with startup and readiness
+# probes on /readyz (3.31.0 templates/kata-deploy.yaml:321-347; RealHelm tests check it).
+def kata_container($v):
+  {name: "kube-kata", image: "quay.io/kata-containers/kata-deploy:\($v)"}
+  + (if ($v | split("-")[0] | split(".") | map(tonumber? // 0)) >= [3, 31, 0] then
+       {startupProbe: {httpGet: {path: "/readyz", port: 8090}}, readinessProbe: {httpGet: {path: "/readyz", port: 8090}}}
+     else {} end);
+
+# A new pod of DaemonSet $i on $node at the DaemonSet's current template; its install takes
+# .knobs.nodes[node].readyAfter reads (default 0), or never ends for the versions in neverReady.
 def new_ds_pod($i; $node):
   .daemonsets[$i] as $ds
   | ((.seq // 0) + 1) as $n
@@ -18,7 +26,7 @@ def new_ds_pod($i; $node):
       metadata: {name: $name, namespace: $ds.metadata.namespace, uid: "pod-uid-\($n)",
         labels: (($ds.spec.selector.matchLabels // {}) + {"controller-revision-hash": $ds.x.hash}),
         ownerReferences: [{apiVersion: "apps/v1", kind: "DaemonSet", name: $ds.metadata.name, uid: $ds.metadata.uid, controller: true}]},
-      spec: {nodeName: $node, containers: [{name: "kube-kata", image: "quay.io/kata-containers/kata-deploy:\($v)"}]},
+      spec: {nodeName: $node, containers: [kata_container($v)]},
       status: {phase: "Running"},
       x: {readyIn: $ready_in, version: $v,
           logs: ($k.logs // "kata-deploy \($v): installing on \($node)\nkata-deploy \($v): install complete")}}]

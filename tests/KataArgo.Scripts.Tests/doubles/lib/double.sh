@@ -234,15 +234,24 @@ operation() {
       [[ -z ${flag[max]-} || ${flag[max]} =~ ^[1-9][0-9]*$ ]] || refuse "history --max needs a positive number"
       op="helm-history" ;;
     helm:get)
-      [[ ${pos[1]-} == values && $n == 3 && -n ${flag[ns]-} && ${flag[output]-} == json ]] ||
-        refuse "get values needs RELEASE, -n and -o json"
-      op="helm-values" ;;
+      if [[ ${pos[1]-} == manifest ]]; then
+        [[ $n == 3 && -n ${flag[ns]-} && -z ${flag[output]-} ]] || refuse "get manifest needs RELEASE and -n, and prints YAML only"
+        op="helm-manifest"
+      else
+        [[ ${pos[1]-} == values && $n == 3 && -n ${flag[ns]-} && ${flag[output]-} == json ]] ||
+          refuse "get values needs RELEASE, -n and -o json"
+        op="helm-values"
+      fi ;;
     helm:upgrade)
       [[ $n == 3 && -n ${flag[ns]-} && -n ${flag[version]-} ]] || refuse "upgrade needs RELEASE CHART --version and -n"
       [[ ${flag[reset]-false}${flag[reuse]-false} == truefalse || ${flag[reset]-false}${flag[reuse]-false} == falsetrue ]] ||
         refuse "upgrade needs exactly one of --reset-values and --reset-then-reuse-values"
       [[ -z ${flag[dryrun]-} || ${flag[dryrun]} == server ]] || refuse "upgrade --dry-run other than server"
+      [[ -z ${flag[output]-} || ${flag[output]-}${flag[dryrun]-} == jsonserver ]] || refuse "upgrade -o other than json with --dry-run=server"
       op="helm-upgrade" ;;
+    helm:template)
+      [[ $n == 3 && -n ${flag[ns]-} && -n ${flag[version]-} && ${#files[@]} == 1 ]] || refuse "template needs RELEASE CHART --version, -n and one -f"
+      op="helm-template" ;;
     helm:rollback)
       [[ $n == 3 && -n ${flag[ns]-} ]] || refuse "rollback needs RELEASE REVISION and -n; never without a revision"
       op="helm-rollback" ;;

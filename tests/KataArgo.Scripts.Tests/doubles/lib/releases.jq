@@ -36,3 +36,10 @@ def record_revision($req; $r; $entry; $verb):
     elif $verb == "upgrade" then
       ok("Release \"\($req.named.p1)\" has been upgraded. Happy Helming!\nNAME: \($req.named.p1)\nNAMESPACE: \($req.named.ns)\nREVISION: \($entry.revision)\nSTATUS: deployed\n")
     else ok("Rollback was a success! Happy Helming!\n") end;
+
+# The manifest Helm would keep for chart $version: the release's DaemonSet and
+# .knobs.clusterObjects[$version] (cluster-scoped objects a test gives), as JSON documents.
+def manifest_of($rel; $version):
+  [{apiVersion: "apps/v1", kind: "DaemonSet", metadata: {name: $rel.daemonset, namespace: $rel.namespace}}]
+  + (.knobs.clusterObjects[$version] // [])
+  | map(tojson) | join("\n---\n");

@@ -16,6 +16,8 @@ def dispatch($req):
   elif $req.op == "can-i" then op_can_i($req)
   elif $req.op == "helm-history" then op_helm_history($req)
   elif $req.op == "helm-values" then op_helm_values($req)
+  elif $req.op == "helm-manifest" then op_helm_manifest($req)
+  elif $req.op == "helm-template" then op_helm_template($req)
   elif $req.op == "helm-upgrade" then op_helm_upgrade($req)
   elif $req.op == "helm-rollback" then op_helm_rollback($req)
   else refused($req; "no operation \($req.op)") end;

@@ -1,5 +1,5 @@
 # helm upgrade RELEASE CHART --version V -n NS (--reset-values | --reset-then-reuse-values)
-# [-f JSON-FILE]... [--set k.e.y=value]... [--dry-run=server]
+# [-f JSON-FILE]... [--set k.e.y=value]... [--dry-run=server [-o json]]
 
 # Helm's CoalesceTables(dst = the new overrides, src = the previous config): a null override
 # deletes a key the previous config has, and stays otherwise.
@@ -40,7 +40,12 @@ def op_helm_upgrade($req):
       | (first($h | sort_by(.revision) | reverse[] | select(.status == "deployed")) // ($h | max_by(.revision))) as $current
       | (if $req.named.reuse == "true" then $overrides | coalesce($current.config // {}) else $overrides end) as $config
       | (($h | max_by(.revision)).revision + 1) as $next
-      | if $req.named.dryrun == "server" then
+      | if $req.named.dryrun == "server" and $req.named.output == "json" then
+          ok({name: $req.named.p1, namespace: $req.named.ns, version: $next,
+              info: {status: "pending-upgrade", description: "Dry run complete"},
+              chart: {metadata: {name: "kata-deploy", version: $req.named.version}},
+              config: $config, manifest: (manifest_of(.releases[$r]; $req.named.version) + "\n")} | tojson + "\n")
+        elif $req.named.dryrun == "server" then
           ok("Release \"\($req.named.p1)\" has been upgraded. Happy Helming!\nNAME: \($req.named.p1)\nNAMESPACE: \($req.named.ns)\nSTATUS: pending-upgrade\nREVISION: \($next)\nDESCRIPTION: Dry run complete\n")
         else record_revision($req; $r; {revision: $next, chart: "kata-deploy-\($req.named.version)",
           app_version: $req.named.version, chartRef: $req.named.p2, description: "Upgrade complete", config: $config}; "upgrade") end
