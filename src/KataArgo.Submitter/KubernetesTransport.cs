@@ -22,6 +22,9 @@ public sealed class KubernetesTransport : WorkflowTransport
     public KubernetesTransport(KubernetesConnection connection, TimeProvider clock, RetryOptions? retry = null)
     {
         _connection = connection;
+        // Each attempt has its own deadline (TransientRetryHandler); HttpClient's overall 100 s
+        // default would cancel the retries midway and surface as a bare cancellation (exit 1).
+        connection.Config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         _client = new Kubernetes(connection.Config, new TransientRetryHandler(retry ?? RetryOptions.Default, clock));
     }
 

@@ -13,6 +13,18 @@ public class KubernetesTransportTests
         new() { ["KUBECONFIG"] = api.WriteKubeconfig(token) };
 
     [Fact]
+    public void Only_the_retry_handler_bounds_a_request_so_an_API_server_that_never_answers_exits_3()
+    {
+        // KubernetesClient's HttpClient gives up after 100 s, inside the retries (5 attempts of 20 s and
+        // their backoff): the run then ended as a bare "operation was canceled", exit 1 ("the run failed").
+        var config = new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1" };
+        var retry = RetryOptions.Default;
+        using var transport = new KubernetesTransport(new KubernetesConnection("argo", config), TimeProvider.System, retry);
+        Assert.True(config.HttpClientTimeout == Timeout.InfiniteTimeSpan || config.HttpClientTimeout > retry.AttemptTimeout * (retry.MaxRetries + 1) * 2,
+            $"HttpClient timeout {config.HttpClientTimeout} would cancel the retries of {retry.AttemptTimeout} each");
+    }
+
+    [Fact]
     public async Task Submit_creates_a_Workflow_referencing_the_template_and_watches_it()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
