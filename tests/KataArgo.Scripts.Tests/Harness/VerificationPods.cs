@@ -39,19 +39,7 @@ public static class VerificationPods
             command: ["sh", "-c", "echo checking ${NODE} as ${TEST_POD}"]
         """;
 
-    public const string NotPinned = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ${TEST_POD}
-          annotations:
-            node: ${NODE}
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: check
-            image: busybox:1.36
-        """;
+    public const string NotPinned = KataArgo.Testing.Samples.UnpinnedVerificationPod;
 
     public const string WithoutNode = """
         apiVersion: v1
@@ -66,14 +54,7 @@ public static class VerificationPods
             image: busybox:1.36
         """;
 
-    public const string NotAPod = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: ${TEST_POD}
-        data:
-          node: ${NODE}
-        """;
+    public const string NotAPod = KataArgo.Testing.Samples.ConfigMapManifest;
 
     public const string TwoPods = Cuda + "\n---\n" + Tolerating;
 
