@@ -77,7 +77,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
             selection.Skipped)
         {
             Rollout = rollout,
-            Verdict = RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false)),
+            Verdict = RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head),
             ClusterChanges = changes,
         };
     }
