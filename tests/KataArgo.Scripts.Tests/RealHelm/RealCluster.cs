@@ -45,13 +45,32 @@ public sealed class RealCluster : IAsyncDisposable
     /// <summary>oci://127.0.0.1:PORT/kata-containers/kata-deploy-charts/kata-deploy</summary>
     public string Chart { get; }
 
-    /// <summary>Starts a cluster with kata-deploy VERSION installed by HELM (with the user's values, YAML, if any).</summary>
+    /// <summary>
+    /// Starts a cluster with kata-deploy VERSION installed by HELM (with the user's values, YAML, if
+    /// any): a copy of the objects (and pod logs) the first such install left, made once per test
+    /// process for each set of arguments, as <see cref="ForkAsync"/> copies a cluster.
+    /// </summary>
     public static async Task<RealCluster> StartAsync(RealTool helm, string version, string? userValues = null, RbacTarget? rbac = null)
+    {
+        var key = string.Join("\n", helm.Name, version, userValues ?? "", rbac?.ToString() ?? "");
+        var installed = await Installs.GetOrAdd(key, _ => new Lazy<Task<Installed>>(() => InstallAsync(helm, version, userValues, rbac))).Value;
+        var api = await KubeApi.StartAsync(installed.Store.Clone());
+        foreach (var (pod, log) in installed.Logs)
+            api.Logs[pod] = log;
+        return new RealCluster(api, helm, Directory.CreateTempSubdirectory("kata-real-").FullName, await KataDeployCharts.RegistryAsync(), await KataDeployCharts.ReferenceAsync());
+    }
+
+    private sealed record Installed(ObjectStore Store, IReadOnlyDictionary<string, string> Logs);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Installed>>> Installs = new();
+
+    /// <summary>The install itself: the real Helm as a cluster admin, every pod on the installed revision, this chart's RBAC.</summary>
+    private static async Task<Installed> InstallAsync(RealTool helm, string version, string? userValues, RbacTarget? rbac)
     {
         var registry = await KataDeployCharts.RegistryAsync();
         var api = await KubeApi.StartAsync();
         var root = Directory.CreateTempSubdirectory("kata-real-").FullName;
-        var cluster = new RealCluster(api, helm, root, registry, await KataDeployCharts.ReferenceAsync());
+        await using var cluster = new RealCluster(api, helm, root, registry, await KataDeployCharts.ReferenceAsync());
         foreach (var ns in new[] { HelmNamespace, WorkflowNamespace, VerificationNamespace })
             api.Seed(Obj("v1", "Namespace", ns, null));
         foreach (var node in Nodes)
@@ -66,7 +85,8 @@ public sealed class RealCluster : IAsyncDisposable
         cluster.RecycleAll();
         foreach (var obj in RbacObjects(rbac ?? Target()))
             api.Seed(obj);
-        return cluster;
+        Assert.Empty(api.Violations);
+        return new Installed(api.Store.Clone(), new Dictionary<string, string>(api.Logs));
     }
 
     /// <summary>A second cluster with a copy of this one's objects, to follow another branch of a run.</summary>
