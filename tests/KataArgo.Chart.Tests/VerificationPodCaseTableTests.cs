@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
+using KataArgo.Lifecycle;
 using KataArgo.Testing;
 
 namespace KataArgo.Chart.Tests;
@@ -39,6 +40,17 @@ public sealed class VerificationPodCaseTableTests
 
         c.AssertVerdict(VerificationPodCase.Value, refusal);
         Assert.Equal(refusal, VerificationPodRules.Check(c.Manifest));
+        Assert.Equal(c.Rule, VerificationPodManifest.Check(c.Manifest, VerificationPodPlace.Value)?.Rule);
+    }
+
+    [Fact]
+    public void Every_rule_of_the_rules_file_has_a_case_and_every_case_names_one()
+    {
+        var rules = VerificationPodManifest.Rules.Rules;
+
+        Assert.Equal(
+            rules.Where(r => r.Only is null).Select(r => r.Id).Order(),
+            VerificationPodCases.All.Where(c => !c.Accepted).Select(c => c.Rule!).Distinct().Order());
     }
 
     [RealToolsTheory]
@@ -62,8 +74,10 @@ public sealed class VerificationPodCaseTableTests
                 return;
             }
             Assert.NotEqual(0, exit);
-            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            // Helm prefixes the template's position: "Error: execution error at (FILE:LINE:COL): MESSAGE".
+            // "Error: execution error at (FILE:LINE:COL): MESSAGE", then Helm's own hint to use --debug.
+            var line = stderr.Split('\n')[0];
+            Assert.StartsWith("Error: execution error at (kata-lifecycle-manager/templates/workflowtemplate.yaml:", line);
+            Assert.Equal("Use --debug flag to render out invalid YAML", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..].Single());
             var message = line[(line.IndexOf("): ", StringComparison.Ordinal) + 3)..];
             c.AssertVerdict(VerificationPodCase.Value, message);
         }

@@ -42,38 +42,10 @@ public static partial class VerificationPods
 
     public const string NotPinned = KataArgo.Testing.Samples.UnpinnedVerificationPod;
 
-    public const string WithoutNode = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ${TEST_POD}
-        spec:
-          restartPolicy: Never
-          nodeName: node-a
-          containers:
-          - name: check
-            image: busybox:1.36
-        """;
-
     public const string NotAPod = KataArgo.Testing.Samples.ConfigMapManifest;
 
-    public const string TwoPods = Cuda + "\n---\n" + Tolerating;
-
-    public const string RestartsForever = """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: ${TEST_POD}
-        spec:
-          nodeName: ${NODE}
-          containers:
-          - name: check
-            image: busybox:1.36
-        """;
-
-    public const string Unreadable = "just: some\nyaml: [that is not a manifest\n";
-
-    public static readonly IReadOnlyList<string> All = [Cuda, Tolerating, NotPinned, WithoutNode, NotAPod, TwoPods, RestartsForever, Unreadable];
+    /// <summary>The harness's own manifests (the rules' cases are tests/cases/verification-pod.json, registered per test).</summary>
+    public static readonly IReadOnlyList<string> All = [Cuda, Tolerating, NotPinned, NotAPod];
 
     public static string Base64(string yaml) => Convert.ToBase64String(Encoding.UTF8.GetBytes(yaml));
 
