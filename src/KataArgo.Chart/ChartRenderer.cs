@@ -50,14 +50,8 @@ public static class ChartRenderer
                 LifecycleKeys.CurrentVersion,
                 LifecycleKeys.Run,
             },
-            Messages = new
-            {
-                VerificationPodRules.Missing,
-                VerificationPodRules.NotYaml,
-                VerificationPodRules.SeveralDocuments,
-                VerificationPodRules.NotAPodFormat,
-                VerificationPodRules.NoNodePlaceholder,
-            },
+            VerificationPodMessages = VerificationPodRules.HelmMessages(),
+            VerificationPodRules = VerificationPodRules.Table(),
         });
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -649,18 +649,37 @@ can_i() {
   die "kubectl auth can-i $1 $2 -n $3 failed: $(head -n 1 "$WORK_DIR/can-i.err")"
 }
 
-# ---- the verification pod
+# ---- the verification pod: its rules and their one-line refusals are verification-pod-rules.json
+# beside this file (kata-argo and the chart read the same file; docs/chart.md, "The verification pod").
+readonly POD_RULES_FILE="$STEPS_DIR/verification-pod-rules.json"
+# jq: pod_rule($id; $value): rule ID's refusal for the verification-pod parameter, its value
+# placeholder (if any) filled with $value. Needs --slurpfile rules "$POD_RULES_FILE".
+# shellcheck disable=SC2016 # a jq program
+readonly JQ_POD_RULE='
+  def pod_rule($id; $value):
+    $rules[0] as $r
+    | reduce (($r.places.parameter | to_entries[]),
+              ($r.placeholders | keys[] | select(. != "name" and . != "pass") | {key: ., value: ($value | tostring)})) as $e
+        (first($r.rules[] | select(.id == $id)).message // error("no rule \($id)"); split("{\($e.key)}") | join($e.value));'
 
-# verification_pod_json BASE64: the decoded manifest as the JSON of a single object, through
-# kubectl's own YAML reader; dies with a one-line reason when it is not exactly one Pod.
+# pod_rule ID [VALUE]: the rule's one-line refusal of the verification-pod parameter.
+pod_rule() {
+  jq -rn --slurpfile rules "$POD_RULES_FILE" --arg id "$1" --arg value "${2-}" "$JQ_POD_RULE pod_rule(\$id; \$value)"
+}
+
+# verification_pod_json BASE64: the decoded manifest as the JSON of its single object, read by
+# kubectl's own YAML reader; dies with the rule's line when it cannot be read or is not one object.
 verification_pod_json() {
-  local file="$WORK_DIR/verification-pod.yaml" out objects
-  base64 -d >"$file" 2>/dev/null <<<"$1" || die "verification-pod: the value is not valid base64; pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
-  out=$(retry kc create --dry-run=client -o json -f "$file" 2>"$WORK_DIR/convert.err") ||
-    die "verification-pod: kubectl cannot read the manifest: $(head -n 3 "$WORK_DIR/convert.err")"
+  local file="$WORK_DIR/verification-pod.yaml" err="$WORK_DIR/convert.err" out objects
+  base64 -d >"$file" 2>/dev/null <<<"$1" || die "$(pod_rule not-base64)"
+  if ! out=$(retry kc create --dry-run=client -o json -f "$file" 2>"$err"); then
+    # kubectl's line for a file without objects (only comments, null documents or an empty List)
+    ! grep -q '^error: no objects passed to' "$err" || die "$(pod_rule count 0)"
+    die "$(pod_rule unreadable "$({ grep -m 1 '^error: ' "$err" || head -n 1 "$err"; } | sed 's/^error: //')")"
+  fi
   objects=$(jq -cs '[.[] | if .kind == "List" then .items[] else . end] | if length == 1 then .[0] else length end' <<<"$out") ||
     die "verification-pod: kubectl printed something that is not JSON"
-  [[ $objects == "{"* ]] || die "verification-pod: the manifest holds $objects objects; give exactly one Pod"
+  [[ $objects == "{"* ]] || die "$(pod_rule count "$objects")"
   printf '%s\n' "$objects"
 }
 

@@ -44,25 +44,6 @@ public class ValuesTests
     }
 
     [Theory]
-    [InlineData("", VerificationPodRules.Missing)]
-    [InlineData("   \n", VerificationPodRules.Missing)]
-    [InlineData("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a 'Deployment', not a Pod")]
-    [InlineData("metadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a '', not a Pod")]
-    [InlineData("kind: Pod\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node-a\n", VerificationPodRules.NoNodePlaceholder)]
-    [InlineData("kind: Pod\nspec: {nodeName: ${NODE}}\n---\nkind: Pod\n", VerificationPodRules.SeveralDocuments)]
-    [InlineData("kind: Pod\nspec: [\n", VerificationPodRules.NotYaml)]
-    [InlineData("kind: Pod\n---\nkind: Pod\n---\n", VerificationPodRules.SeveralDocuments)]
-    public void The_verification_pod_must_be_one_pod_using_the_node_placeholder(string pod, string expected)
-    {
-        var error = Assert.Throws<ChartValuesException>(() => ChartValuesLoader.Load(new ChartValuesLoader.Sources
-        {
-            SetFile = [(ChartValues.VerificationPodPath, pod)],
-        }));
-
-        Assert.StartsWith(expected, error.Message);
-    }
-
-    [Theory]
     [InlineData("---\n")]
     [InlineData("---  \n\n")]
     [InlineData("---\r\n")]

@@ -53,9 +53,9 @@ public class TemplateCommandTests
 
     public static TheoryData<string, string[], string> BadInputs() => new()
     {
-        { "no verification pod", [], "error: " + VerificationPodRules.Missing },
-        { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod is a 'Deployment', not a Pod: pass a manifest with kind: Pod" },
-        { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: " + VerificationPodRules.NoNodePlaceholder },
+        { "no verification pod", [], "error: defaults.verificationPod: a value is required; pass the Pod manifest with --set-file defaults.verificationPod=pod.yaml" },
+        { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod: the manifest is a Deployment, not a Pod" },
+        { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: defaults.verificationPod: the manifest does not use ${NODE}; pin the pod to the node under test, e.g. spec.nodeSelector: {kubernetes.io/hostname: ${NODE}}" },
         { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod=absent.yaml: no such file" },
         { "missing values file", ["-f", "absent.yaml"], "error: -f absent.yaml: no such file" },
         { "values file is a directory", ["-f", "folder/"], "error: -f folder/: is a directory; give a file" },
