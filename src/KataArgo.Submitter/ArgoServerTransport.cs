@@ -39,9 +39,28 @@ public sealed class ArgoServerTransport : WorkflowTransport
         ? "no token was given: set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)"
         : "the token given (ARGO_TOKEN / --token) was refused: check it is current (e.g. the output of `argo auth token`)";
 
-    protected override string PermissionHint => _connection.Authorization is null
-        ? "no token was given, so the server used its own identity: set ARGO_TOKEN or pass --token"
-        : $"the token's account lacks an RBAC permission in namespace {Namespace} (workflows: create, get, watch; workflowtemplates: get); ask for it or use an account that has it";
+    protected override string PermissionHint(string method, Uri url, string? verb)
+    {
+        var denied = Denied(method, url) is { } request ? $"{request.Describe} ({request.CanI} --as=system:serviceaccount:NAMESPACE:NAME checks it)" : $"{method} {url}";
+        return _connection.Authorization is null
+            ? $"no token was given, so the server used its own identity, which may not {denied}: set ARGO_TOKEN or pass --token (e.g. $(argo auth token))"
+            : $"the token's account may not {denied}: ask for a Role in namespace {Namespace} that grants it to the token's ServiceAccount, or use an account that has it";
+    }
+
+    /// <summary>The Kubernetes right behind an Argo server request: the server acts as the token's ServiceAccount (argo-server auth mode client).</summary>
+    private ApiRequest? Denied(string method, Uri url)
+    {
+        var path = "/" + _connection.BaseUri.MakeRelativeUri(url).OriginalString.Split('?')[0];
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts switch
+        {
+            ["api", "v1", "workflow-templates", var ns, var name] => new("get", "argoproj.io", "v1alpha1", "workflowtemplates", ns, name),
+            ["api", "v1", "workflows", var ns, "submit"] => new("create", "argoproj.io", "v1alpha1", "workflows", ns, null),
+            ["api", "v1", "workflows", var ns, var name] => new("get", "argoproj.io", "v1alpha1", "workflows", ns, name),
+            ["api", "v1", "workflow-events", var ns] => new("watch", "argoproj.io", "v1alpha1", "workflows", ns, null),
+            _ => null,
+        };
+    }
 
     public override Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken) =>
         Call("GET", $"api/v1/workflow-templates/{Namespace}/{RunRequest.TemplateName}",

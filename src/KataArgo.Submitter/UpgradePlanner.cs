@@ -53,8 +53,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
 
         var selector = Get(WorkflowParameters.Nodes).Length == 0 ? Get(WorkflowParameters.NodeSelector) : "";
         var nodes = await cluster.Call("GET", cluster.ApiUrl("api/v1/nodes"),
-            () => client.CoreV1.ListNodeAsync(labelSelector: selector.Length > 0 ? selector : null, cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, "the API server does not list nodes")).ConfigureAwait(false);
+            () => client.CoreV1.ListNodeAsync(labelSelector: selector.Length > 0 ? selector : null, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var clusterNodes = nodes.Items.Select(ToClusterNode).ToList();
 
         var selection = NodeSelection.Select(clusterNodes, fleet.KataDeployPods, parameters);

@@ -135,7 +135,7 @@ public class CommandLineTests
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("HTTP 403 Forbidden", result.Error);
         Assert.Contains("accepted the credentials but they may not do this", result.Error);
-        Assert.Contains("lacks an RBAC permission in namespace argo", result.Error);
+        Assert.Contains("the token's account may not get workflowtemplates.argoproj.io in namespace argo", result.Error);
         Assert.DoesNotContain("refused the credentials", result.Error);
     }
 
