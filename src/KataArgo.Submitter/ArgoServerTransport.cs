@@ -28,8 +28,9 @@ public sealed class ArgoServerTransport : WorkflowTransport
         // Requests are retried; the event stream reconnects by itself instead.
         _api = Client(new TransientRetryHandler(retry ?? RetryOptions.Default, clock, _sockets));
         _stream = Client(_sockets);
-        _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
-        _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
+        // As text, so that an answer that is not the Argo server's JSON can still be quoted in the error.
+        _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString(), ReadResponseAsString = true };
+        _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString(), ReadResponseAsString = true };
         _events = new WorkflowEventStream(_stream, connection.BaseUri, (retry ?? RetryOptions.Default).AttemptTimeout);
     }
 
@@ -127,7 +128,13 @@ public sealed class ArgoServerTransport : WorkflowTransport
         }
         catch (ArgoApiException e) when (e.StatusCode == 404)
         {
-            throw notFound(e);
+            // A missing object is gRPC's NotFound (code 5); any other 404 (a proxy's, a web page's)
+            // means this address does not serve the Argo server's API at that path.
+            if (e is ArgoApiException<Error> { Result.Code: 5 })
+                throw notFound(e);
+            throw new SubmitterException(FailureKind.Unreachable,
+                $"{_connection.Describe} does not serve the Argo server's API: {method} {url} answered HTTP 404 Not Found{(ServerMessage(e) is { } body ? $" ({body.ReplaceLineEndings(" ").Trim()})" : "")}; " +
+                "check that ARGO_SERVER / -s is the Argo server's host:port and ARGO_BASE_HREF its path prefix, if it has one", e);
         }
         catch (ArgoApiException e) when (e.StatusCode == 409 && conflict)
         {
@@ -143,10 +150,23 @@ public sealed class ArgoServerTransport : WorkflowTransport
         }
     }
 
-    private static string? ServerMessage(ArgoApiException e) =>
-        e is ArgoApiException<Error> { Result.Message: { Length: > 0 } message } ? message
-        : e.Response is { Length: > 0 and < 300 } text ? text
-        : null;
+    /// <summary>What the server said: the Argo (gRPC gateway) error's message, else a JSON body's <c>message</c> (a Kubernetes Status), else a short body.</summary>
+    private static string? ServerMessage(ArgoApiException e)
+    {
+        if (e is ArgoApiException<Error> { Result.Message: { Length: > 0 } message })
+            return message;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(e.Response ?? "");
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var text) && text.ValueKind == System.Text.Json.JsonValueKind.String)
+                return text.GetString();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return e.Response is { Length: > 0 and < 300 } body ? body.Trim() : null;
+    }
 
     private HttpClient Client(HttpMessageHandler handler)
     {

@@ -152,6 +152,20 @@ public class ApiErrorTests
     }
 
     [Fact]
+    public async Task An_address_that_is_not_an_Argo_server_is_not_taken_for_a_missing_template()
+    {
+        // ARGO_SERVER pointed at the Kubernetes API server: its 404 is not the Argo server's NotFound.
+        await using var api = await FakeKubernetesApi.StartAsync();
+        var env = new Dictionary<string, string?> { ["ARGO_SERVER"] = api.Url["http://".Length..], ["ARGO_SECURE"] = "false", ["ARGO_TOKEN"] = FakeKubernetesApi.Token };
+
+        var result = await CliRunner.RunAsync(env, null, "submit", "-p", "target-version=3.30.0");
+
+        Assert.Equal((3, $"error: the Argo server at {api.Url}/ does not serve the Argo server's API: GET {api.Url}/api/v1/workflow-templates/argo/kata-lifecycle-manager " +
+            "answered HTTP 404 Not Found (the server could not find the requested resource); check that ARGO_SERVER / -s is the Argo server's host:port and ARGO_BASE_HREF its path prefix, if it has one\n"),
+            (result.ExitCode, result.Error));
+    }
+
+    [Fact]
     public async Task A_missing_template_is_still_template_missing()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
