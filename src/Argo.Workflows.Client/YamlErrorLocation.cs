@@ -33,6 +33,10 @@ public static class YamlErrorLocation
         return new YamlException(opener.Start, opener.End, message, error);
     }
 
+    /// <summary>"line 4, column 10: what is wrong" (without the position when it is unknown), for a one-line error naming a file.</summary>
+    public static string Describe(YamlException error) =>
+        (error.Start.Line > 0 ? $"line {error.Start.Line}, column {error.Start.Column}: " : "") + error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+
     /// <summary>The flow collection still open where YamlDotNet's scanner stops (the end of the text or its error).</summary>
     private static Token? InnermostUnclosed(string yaml)
     {

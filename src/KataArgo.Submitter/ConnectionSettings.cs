@@ -69,8 +69,10 @@ public static partial class ConnectionSettings
 
         if (server.Contains("://", StringComparison.Ordinal) || server.Contains('/'))
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give it without a scheme or path, e.g. argo-server.argo:2746 (use ARGO_SECURE=false for plain HTTP, ARGO_BASE_HREF for a path)");
-        if (!HostAndPort().IsMatch(server))
+        if (HostAndPort().Match(server) is not { Success: true } hostAndPort)
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too, as the argo CLI requires, e.g. {server.TrimEnd(':')}:2746");
+        if (int.Parse(hostAndPort.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 65535)
+            throw Invalid($"ARGO_SERVER / --argo-server '{server}': port {hostAndPort.Groups[3].Value} is out of range; use a port from 1 to 65535, e.g. {server[..server.LastIndexOf(':')]}:2746");
         var secure = flags.Secure ?? Boolean(env, "ARGO_SECURE") ?? true;
         var insecure = flags.InsecureSkipVerify ?? Boolean(env, "ARGO_INSECURE_SKIP_VERIFY") ?? false;
         var baseHref = "/" + (env("ARGO_BASE_HREF") ?? "").Trim('/');

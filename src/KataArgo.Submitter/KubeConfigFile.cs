@@ -83,7 +83,7 @@ public static class KubeConfigFile
         var deserializer = located.Message.StartsWith("Exception during deserialization", StringComparison.Ordinal)
             || located.Message.StartsWith("No node deserializer", StringComparison.Ordinal);
         if (!deserializer)
-            return $"not valid YAML: {where}{OneLine(located.Message).TrimEnd('.')}";
+            return $"not valid YAML: {YamlErrorLocation.Describe(located)}";
         var lines = text.Split('\n');
         var source = located.Start.Line > 0 && located.Start.Line <= lines.Length ? $" ({lines[(int)located.Start.Line - 1].Trim()})" : "";
         return $"not a valid kubeconfig: {where}the value has the wrong type for its field{source}; compare with kubectl config view";

@@ -34,7 +34,7 @@ public class ValuesTests
     [InlineData("defaults:\n  nodeSelector: \"a=b; rm -rf /\"\n", "values: defaults.nodeSelector: 'a=b; rm -rf /' is not a label selector")]
     [InlineData("defaults: [1, 2]\n", "values: defaults: [1,2] is not a mapping; give the keys under defaults (defaults.helmRelease, ")]
     [InlineData("- a\n", "values file values-0.yaml: expected a mapping of values at the top level")]
-    [InlineData("a: [\n", "values file values-0.yaml: not valid YAML")]
+    [InlineData("a: [\n", "values file values-0.yaml: not valid YAML: line 1, column 4: '[' is not closed: no matching ']' follows")]
     public void Malformed_values_are_refused_with_one_line_naming_the_value_and_the_fix(string file, string expected)
     {
         var error = Assert.Throws<ChartValuesException>(() => ChartFixture.Values(file));

@@ -151,6 +151,26 @@ public class CommandLineTests
         Assert.StartsWith($"error: ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too", result.Error);
     }
 
+    [Theory]
+    [InlineData("watch")]
+    [InlineData("status")]
+    [InlineData("recover")]
+    public async Task An_unknown_option_is_not_taken_for_the_run_s_name(string command)
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, command, "--follow");
+
+        Assert.Equal((2, $"error: unknown option '--follow' for {command}; give the run's NAME and the options of kata-argo {command} --help\n"), (result.ExitCode, result.Error));
+    }
+
+    [Fact]
+    public async Task An_Argo_server_port_out_of_range_is_named_as_such()
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-s", "localhost:99999", "-p", "target-version=3.30.0");
+
+        Assert.Equal((2, "error: ARGO_SERVER / --argo-server 'localhost:99999': port 99999 is out of range; use a port from 1 to 65535, e.g. localhost:2746\n"),
+            (result.ExitCode, result.Error));
+    }
+
     [Fact]
     public async Task Watch_of_a_finished_run_prints_its_result_from_the_first_answer()
     {
