@@ -86,14 +86,15 @@ public class ApiErrorTests
     [InlineData("WorkflowTemplateService_GetWorkflowTemplate", "submit", "get workflowtemplates.argoproj.io in namespace argo (kubectl auth can-i get workflowtemplates.argoproj.io -n argo")]
     [InlineData("WorkflowService_SubmitWorkflow", "submit", "create workflows.argoproj.io in namespace argo (kubectl auth can-i create workflows.argoproj.io -n argo")]
     [InlineData("WorkflowService_GetWorkflow", "status", "get workflows.argoproj.io in namespace argo (kubectl auth can-i get workflows.argoproj.io -n argo")]
+    [InlineData("WorkflowService_WatchWorkflows", "watch", "watch workflows.argoproj.io in namespace argo (kubectl auth can-i watch workflows.argoproj.io -n argo")]
     public async Task Through_the_Argo_server_a_403_names_the_right_of_that_request(string operation, string command, string denied)
     {
         await using var server = await FakeArgoServer.StartAsync();
-        server.AddRun("sunny", int.MaxValue, frozen: true);
-        server.Fail(operation, 403);
+        server.AddRun("sunny", command == "watch" ? 0 : int.MaxValue, frozen: true);
+        server.Fail(operation, 403, times: 10);
 
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            command == "submit" ? ["submit", "-p", "target-version=3.30.0"] : ["status", Sunny]);
+            command == "submit" ? ["submit", "-p", "target-version=3.30.0"] : [command, Sunny]);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"; the token's account may not {denied} --as=system:serviceaccount:NAMESPACE:NAME checks it): ask for a Role in namespace argo that grants it to the token's ServiceAccount", result.Error);
