@@ -87,7 +87,7 @@ public static class ChartValuesLoader
         }
         catch (YamlException e)
         {
-            throw new ChartValuesException($"values file {name}: not valid YAML: {e.Message}");
+            throw new ChartValuesException($"values file {name}: not valid YAML: {YamlErrorLocation.Describe(e)}");
         }
     }
 

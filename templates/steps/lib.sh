@@ -107,6 +107,8 @@ output() {
 
 readonly VERSION_RE='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?$'
 readonly DURATION_RE='^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'
+# Go's time.ParseDuration syntax (sign, fractions, ns to h in any order): named in the message only.
+readonly GO_DURATION_RE='^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$'
 # The accepted form: first unit without leading zeros, later units below 60 (300s, 90m, 1h30m).
 readonly CANONICAL_DURATION_RE='^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)$'
 readonly DNS_LABEL_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
@@ -160,7 +162,13 @@ check_value() {
       [[ $value == true || $value == false ]] || die "$name: '$value' is not a boolean; use true or false" ;;
     duration:*)
       local seconds limit=${kind#duration:}
-      seconds=$(duration_seconds "$value") || die "$name: '$value' is not a duration; use a Go duration such as 300s, 10m or 1h30m"
+      if ! seconds=$(duration_seconds "$value"); then
+        # Whole units in order with more than nine digits in one are beyond any maximum.
+        [[ -z $value || ! $value =~ $DURATION_RE ]] || die "$name: '$value' is longer than the maximum $(format_limit "$limit")"
+        [[ $value =~ $GO_DURATION_RE ]] || die "$name: '$value' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m"
+        [[ $value =~ [1-9] ]] || die "$name: '$value' is zero; give a positive duration such as 300s, 10m or 1h30m"
+        die "$name: '$value' is a Go duration, but not one this workflow takes: use whole hours, minutes and seconds, in that order, such as 300s, 10m or 1h30m (no ms, us or ns, fractions or signs)"
+      fi
       (( seconds > 0 )) || die "$name: '$value' is zero; give a positive duration such as 300s, 10m or 1h30m"
       (( seconds <= limit )) || die "$name: '$value' is longer than the maximum $(format_limit "$limit")"
       [[ $value =~ $CANONICAL_DURATION_RE ]] ||

@@ -63,7 +63,7 @@ public class TemplateCommandTests
         { "unknown value", ["--set", "defaults.drianEnabled=true", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: unknown key 'defaults.drianEnabled'" },
         { "set without value", ["--set", "defaults.helmRelease"], "error: --set 'defaults.helmRelease': expected key=value" },
         { "bad namespace", ["-n", "Not_A_Namespace", "--set-file", "defaults.verificationPod=pod.yaml"], "error: -n 'Not_A_Namespace' is not a namespace name; use lowercase letters, digits and '-' (at most 63)\n" },
-        { "number for a duration", ["--set", "defaults.drainTimeout=10", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.drainTimeout: '10' is not a duration; use a Go duration such as 300s, 10m or 1h30m\n" },
+        { "number for a duration", ["--set", "defaults.drainTimeout=10", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.drainTimeout: '10' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m\n" },
         { "duration over the maximum", ["--set", "defaults.verificationTimeout=2h", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.verificationTimeout: '2h' is longer than the maximum 1h\n" },
     };
 
