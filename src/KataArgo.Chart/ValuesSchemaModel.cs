@@ -7,7 +7,7 @@ namespace KataArgo.Chart;
 /// <summary>
 /// values.schema.json (<see cref="ValuesSchema.Build"/>) as NJsonSchema's schema objects, built
 /// directly. Reading the JSON with <c>JsonSchema.FromJsonAsync</c> (Json.NET deserialization by
-/// reflection) took about a third of <c>kata-argo template</c>'s start-up (docs/benchmarks.md).
+/// reflection) took about a quarter of <c>kata-argo template</c>'s start-up (docs/benchmarks.md).
 /// Only the keywords the values schema uses are read; any other throws, so a new one cannot be
 /// skipped silently.
 /// </summary>
