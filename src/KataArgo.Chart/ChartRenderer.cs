@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
-using k8s;
 using KataArgo.Lifecycle;
 using Scriban;
 using Scriban.Runtime;
@@ -96,7 +95,7 @@ public static class ChartRenderer
 
     private static JsonNode WithLabelsToken(object kubernetesObject)
     {
-        var node = JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject))!;
+        var node = KubernetesObjectsJson.ToNode(kubernetesObject);
         node["metadata"]!["labels"] = HelmBindings.LabelsToken;
         return node;
     }
