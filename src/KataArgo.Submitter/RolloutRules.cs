@@ -1,3 +1,4 @@
+using System.Globalization;
 using KataArgo.Lifecycle;
 
 namespace KataArgo.Submitter;
@@ -15,22 +16,26 @@ public enum RolloutAction
 
 public sealed record RolloutVerdict(RolloutAction Action, string? Reason = null);
 
+/// <summary>The release's latest revision and its Helm status, as Helm's release record (Secret) gives them.</summary>
+public sealed record ReleaseHead(int Revision, string Status);
+
 /// <summary>A node carrying a rollout's label: its value, and the node's status annotation and run label.</summary>
 public sealed record RolloutNode(string Name, string Rollout, string? Status, string? Run);
 
 /// <summary>
 /// The continue-or-refuse rules of a new run against the rollout record, in the order and words
-/// of preflight's (templates/steps/rollout.sh, shared design of issue 13,
-/// ../shared/docs/lifecycle-spec.md section 8), and the commands that move a rollout on.
-/// Judged differently: whether the release was changed outside the rollout (preflight compares
-/// Helm revisions from Helm's release Secrets; this reads the chart version on the DaemonSet) and
-/// the counts of nodes done and left (the DaemonSet revision of each node's pod, see
-/// <see cref="RolloutState"/>). Not judged: the release's Helm status (pending-upgrade ...).
+/// of preflight's (<c>rollout_preflight</c> of templates/steps/rollout.sh, shared design of issue 13,
+/// ../shared/docs/lifecycle-spec.md section 8), and the commands that move a rollout on. Both pass
+/// the case table tests/cases/rollout-preflight.json. Without the release's head (its Helm
+/// Secrets could not be read) whether the release was changed outside the rollout is judged by
+/// the DaemonSet's chart version instead (<see cref="ReleaseChanged"/>). Not judged here: a
+/// pending-* release with no open rollout (preflight's release_pending_check).
 /// </summary>
 public static class RolloutRules
 {
     /// <param name="labelled">Every node carrying a rollout label (<see cref="RolloutState.LabelledNodesAsync"/>).</param>
-    public static RolloutVerdict Judge(RolloutState? state, string targetVersion, IReadOnlyList<RolloutNode> labelled)
+    /// <param name="head">The release's latest revision and status (Helm's record), or null when plan could not read it.</param>
+    public static RolloutVerdict Judge(RolloutState? state, string targetVersion, IReadOnlyList<RolloutNode> labelled, ReleaseHead? head = null)
     {
         var record = state?.Record;
         if (state is { Record.IsOpen: true } open && record is not null)
@@ -42,7 +47,16 @@ public static class RolloutRules
             if (record.TargetVersion != targetVersion)
                 return Refused($"target-version: rollout {record.Rollout} of {release} to {record.TargetVersion} is open ({open.Done.Count} node(s) done, {open.Left.Count} left); " +
                                $"nothing was changed. Finish it: {ArgoSubmit(record)} or roll it back: {ArgoRecover(record.Rollout)}");
-            if (ReleaseChanged(open) is { } changed)
+            if (head is not null)
+            {
+                if (!Made(record, head.Revision))
+                    return Refused($"helm-release: {release} is revision {head.Revision}, which rollout {record.Rollout} did not make (it staged revision {(record.StagedRevision?.ToString(CultureInfo.InvariantCulture) ?? "none")}); " +
+                                   $"someone changed the release during the rollout: check helm history {record.Release} -n {record.Namespace}, restore revision {record.StagedRevision ?? record.PreRolloutRevision} with helm rollback if the change was a mistake, then submit again");
+                // A failed finish leaves a failed revision after the staged one; a run may finish it again.
+                if (head.Status != "deployed" && !(head.Status == "failed" && record.Phase == RolloutPhase.Finishing && head.Revision != record.StagedRevision))
+                    return Refused($"helm-release: release {release} is '{head.Status}' at revision {head.Revision}; check helm history {record.Release} -n {record.Namespace}");
+            }
+            else if (ReleaseChanged(open) is { } changed)
                 return Refused($"helm-release: {changed}");
             var half = labelled.Where(n => n.Rollout == record.Rollout && n.Status != "completed").ToList();
             if (half.Count > 0)
@@ -55,6 +69,10 @@ public static class RolloutRules
                            $"finish or roll back that rollout first (argo submit --from workflowtemplate/{LifecycleKeys.TemplateName} --entrypoint {LifecycleWorkflow.Recover} -p run=ROLLOUT)");
         return new(record is { IsOpen: true } ? RolloutAction.Continue : RolloutAction.New);
     }
+
+    /// <summary>A revision the rollout made: stage's, the rollback's first upgrade, or a finish's.</summary>
+    private static bool Made(RolloutRecord record, int revision) =>
+        revision == record.StagedRevision || revision == record.RollbackRevision || record.FinishRevisions.Contains(revision);
 
     /// <summary>
     /// Why the release is not as the open rollout staged it, or null: while staged or finishing,

@@ -14,6 +14,9 @@ namespace KataArgo.Submitter;
 /// </summary>
 public sealed record ClusterChangeReport(string From, string To, IReadOnlyList<ClusterChangeLine> Lines, string? Refusal, string? Unavailable = null)
 {
+    /// <summary>The release's latest revision and status from the Secret read, or null when none could be read.</summary>
+    public ReleaseHead? Head { get; init; }
+
     public static ClusterChangeReport NotShown(string from, string to, string why) => new(from, to, [], null, why);
 
     /// <summary>As <c>plan</c> prints it: the lines worded as preflight logs them, and its refusal.</summary>
@@ -101,12 +104,14 @@ public static class StagedChanges
             return ClusterChangeReport.NotShown("?", target, $"no Helm release Secret of {ns}/{release} (owner=helm); is the release stored as Secrets (Helm's default driver)?");
         var current = ReleaseSecret.Decode(latest.Data["release"]);
         var from = (string?)current["chart"]?["metadata"]?["version"] ?? "?";
+        var head = current["version"] is JsonValue version && version.TryGetValue<int>(out var revision)
+            ? new ReleaseHead(revision, (string?)current["info"]?["status"] ?? "unknown") : null;
         if (helm is null)
-            return ClusterChangeReport.NotShown(from, target, "helm is not on PATH; install Helm 3.14+ or 4 to see them here (preflight checks them in any case)");
+            return ClusterChangeReport.NotShown(from, target, "helm is not on PATH; install Helm 3.14+ or 4 to see them here (preflight checks them in any case)") with { Head = head };
         var rendered = await helm.RenderAsync(release, ns, chart, target, StageValues(current["config"] as JsonObject ?? []), cancellationToken).ConfigureAwait(false);
         if (rendered.Error is { } error)
-            return ClusterChangeReport.NotShown(from, target, $"helm template {chart} {target} failed: {error}");
-        return Compare((string?)current["manifest"] ?? "", rendered.Manifest!, daemonSet, from, target, KataDeployVersions.Current);
+            return ClusterChangeReport.NotShown(from, target, $"helm template {chart} {target} failed: {error}") with { Head = head };
+        return Compare((string?)current["manifest"] ?? "", rendered.Manifest!, daemonSet, from, target, KataDeployVersions.Current) with { Head = head };
     }
 }
 

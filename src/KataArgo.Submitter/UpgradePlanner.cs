@@ -77,7 +77,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
         {
             Rollout = rollout,
             Verdict = TooOld(target, releaseVersion)
-                ?? RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false)),
+                ?? RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head),
             ClusterChanges = changes,
         };
     }

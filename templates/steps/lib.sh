@@ -634,11 +634,13 @@ release_head() {
 # OnDelete (and no rollingUpdate) and kata-deploy's own verification hook off, as the values file
 # of stage's `helm upgrade --reset-values`. (`--reset-then-reuse-values --set
 # updateStrategy.rollingUpdate=null` does not remove it: when the old values have the key, Helm's
-# CoalesceTables drops the null and the chart's default rollingUpdate comes back.)
+# CoalesceTables drops the null and the chart's default rollingUpdate comes back.) The same rule as
+# plan's StagedChanges.StageValues: both pass tests/cases/stage-values.json.
 stage_values() {
   retry helm get values "$1" -n "$2" --revision "$3" -o json |
-    jq '(. // {}) | .updateStrategy = ((.updateStrategy // {}) + {type: "OnDelete", rollingUpdate: null})
-      | .verification = ((.verification // {}) + {pod: ""})' >"$4"
+    jq 'def as_map: if type == "object" then . else {} end;
+      (. // {}) | .updateStrategy = ((.updateStrategy | as_map) + {type: "OnDelete", rollingUpdate: null})
+      | .verification = ((.verification | as_map) + {pod: ""})' >"$4"
 }
 
 # stage_upgrade RELEASE CHART VERSION NAMESPACE VALUES-FILE [FLAG...]: THE helm upgrade of stage;

@@ -109,14 +109,12 @@ rollout_set() {
   retry kc patch configmap "$RO_NAME" -n "$ns" --type merge -p "$patch" >/dev/null
 }
 
-# rollout_progress NODES-JSON PODS-FILE (daemonset_pods): "N done, M left" of this rollout's target among the kata-deploy
-# nodes (a node is done when annotated completed at the target).
+# rollout_progress PODS-FILE (daemonset_pods) HASH: "N node(s) done, M left" among the kata-deploy
+# nodes: done, those whose pod runs the DaemonSet's updated (staged) revision HASH (as plan counts).
 rollout_progress() {
-  jq -r --arg st "$STATUS_KEY" --arg ver "$VERSION_KEY" --arg t "$RO_TARGET" --slurpfile kata "$2" '
-    ($kata[0] | map(.node) | unique) as $k
-    | [.items[] | select(.metadata.name as $n | $k | index([$n])) | .metadata.annotations // {}
-       | select(.[$st] == "completed" and .[$ver] == $t)] | length as $done
-    | "\($done) node(s) done, \(($k | length) - $done) left"' <<<"$1"
+  jq -r --arg h "$2" '
+    (map(.node) | unique) as $k | (map(select(.hash == $h) | .node) | unique | length) as $done
+    | "\($done) node(s) done, \(($k | length) - $done) left"' "$1"
 }
 
 # The commands that finish or roll back the open rollout.
@@ -143,7 +141,8 @@ release_pending_check() {
 }
 
 # rollout_preflight NAMESPACE REVISION STATUS: refuses a run the open rollout of this release does
-# not allow (docs/workflow.md, "The rollout"); sets ROLLOUT_CONTINUES=true when the run continues
+# not allow (docs/workflow.md, "The rollout"; plan's RolloutRules.Judge passes the same
+# tests/cases/rollout-preflight.json); sets ROLLOUT_CONTINUES=true when the run continues
 # it (RO_* loaded), false when the run opens a new rollout. Changes nothing.
 rollout_preflight() {
   local ns=$1 revision=$2 status=$3 json nodes open_id="" closed_id="" others half
@@ -160,7 +159,7 @@ rollout_preflight() {
     if [[ $RO_TARGET != "$TARGET_VERSION" ]]; then
       load_daemonset "$RO_NAMESPACE" "$RO_DAEMONSET"
       daemonset_pods "$RO_NAMESPACE" >"$WORK_DIR/rollout-pods.json"
-      die "target-version: rollout $RO_ID of $RO_NAMESPACE/$RO_RELEASE to $RO_TARGET is open ($(rollout_progress "$nodes" "$WORK_DIR/rollout-pods.json")); nothing was changed. Finish it: $(rollout_finish_command) or roll it back: $(rollout_recover_command)"
+      die "target-version: rollout $RO_ID of $RO_NAMESPACE/$RO_RELEASE to $RO_TARGET is open ($(rollout_progress "$WORK_DIR/rollout-pods.json" "$(updated_revision "$RO_NAMESPACE" "$RO_DAEMONSET")")); nothing was changed. Finish it: $(rollout_finish_command) or roll it back: $(rollout_recover_command)"
     fi
     rollout_knows "$revision" ||
       die "helm-release: $RO_NAMESPACE/$RO_RELEASE is revision $revision, which rollout $RO_ID did not make (it staged revision ${RO_STAGED:-none}); someone changed the release during the rollout: check helm history $RO_RELEASE -n $RO_NAMESPACE, restore revision ${RO_STAGED:-$RO_PRE_REVISION} with helm rollback if the change was a mistake, then submit again"

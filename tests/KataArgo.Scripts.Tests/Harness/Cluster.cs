@@ -212,6 +212,18 @@ public sealed class Cluster
         return this;
     }
 
+    /// <summary>The kata-deploy pods on NODES run VERSION's revision (e.g. not yet recycled to the updated one).</summary>
+    public Cluster WithPodsOn(string version, string[] nodes, string daemonset = "kata-deploy")
+    {
+        foreach (var pod in Array("pods").Select(p => p!.AsObject()))
+            if (nodes.Contains((string?)pod["spec"]!["nodeName"]) && (string?)pod["metadata"]!["labels"]!["name"] == daemonset)
+            {
+                pod["metadata"]!["labels"]!["controller-revision-hash"] = HashOf(version);
+                pod["x"]!["version"] = version;
+            }
+        return this;
+    }
+
     public Cluster WithPod(JsonObject pod)
     {
         Array("pods").Add(pod);

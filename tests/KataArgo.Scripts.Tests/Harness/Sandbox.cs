@@ -13,7 +13,12 @@ public sealed class Sandbox : IDisposable
     private static readonly string Doubles = Path.Combine(AppContext.BaseDirectory, "doubles");
     private int _runs;
 
-    public Sandbox(Cluster cluster)
+    public Sandbox(Cluster cluster) : this(cluster.Save, "")
+    {
+    }
+
+    /// <summary>A sandbox whose state and call log start as WRITE and LOG leave them.</summary>
+    private Sandbox(Action<string> write, string log)
     {
         Root = Directory.CreateTempSubdirectory("kata-scripts-").FullName;
         Directory.CreateDirectory(Path.Combine(Root, "bin"));
@@ -24,8 +29,8 @@ public sealed class Sandbox : IDisposable
         var canary = Path.Combine(Root, "bin", "reboot");
         File.WriteAllText(canary, $"#!/bin/sh\ntouch '{Path.Combine(Root, "REBOOTED")}'\n");
         File.SetUnixFileMode(canary, (UnixFileMode)0b111_101_101);
-        cluster.Save(StatePath);
-        File.WriteAllText(LogPath, "");
+        write(StatePath);
+        File.WriteAllText(LogPath, log);
         // The steps ConfigMap as a step pod mounts it: every file of templates/steps.
         Directory.CreateDirectory(StepsDir);
         foreach (var (file, text) in StepScripts.Files)
@@ -40,6 +45,16 @@ public sealed class Sandbox : IDisposable
 
     public ClusterState State => ClusterState.Load(StatePath);
     public CallLog Calls => CallLog.Load(LogPath);
+
+    /// <summary>
+    /// A new sandbox with this one's cluster state and call log, as they are now (not its jq
+    /// server, outputs or counters): to go on from a run that other tests read unchanged.
+    /// </summary>
+    public Sandbox Fork()
+    {
+        var state = File.ReadAllText(StatePath);
+        return new Sandbox(path => File.WriteAllText(path, state), File.ReadAllText(LogPath));
+    }
 
     /// <summary>Changes the cluster between steps, as someone else acting on it would.</summary>
     public void Change(Action<JsonObject> change)
@@ -140,7 +155,7 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>The doubles' jq server this sandbox's first call started (it would also stop by itself).</summary>
-    private void StopServer()
+    public void StopServer()
     {
         var pid = Path.Combine(StatePath + ".server", "pid");
         if (!File.Exists(pid) || !int.TryParse(File.ReadAllText(pid).Trim(), out var id))

@@ -21,9 +21,11 @@ public sealed partial class WorkflowSimulator(Sandbox sandbox, WorkflowTemplate 
     private readonly Dictionary<string, Template> _templates =
         template.Spec!.Templates!.ToDictionary(t => t.Name!, t => t);
 
-    /// <summary>The template the chart renders, read back from its YAML.</summary>
-    public static WorkflowTemplate Rendered() =>
-        ArgoYaml.Deserialize<WorkflowTemplate>(ArgoYaml.Serialize(LifecycleWorkflow.Build(new LifecycleOptions())));
+    /// <summary>The template the chart renders, read back from its YAML (built once: the simulator only reads it).</summary>
+    public static WorkflowTemplate Rendered() => RenderedTemplate.Value;
+
+    private static readonly Lazy<WorkflowTemplate> RenderedTemplate = new(() =>
+        ArgoYaml.Deserialize<WorkflowTemplate>(ArgoYaml.Serialize(LifecycleWorkflow.Build(new LifecycleOptions()))));
 
     /// <summary>Called before each script step (template name, node or null); true stops the run as `argo terminate` does.</summary>
     public Func<string, string?, bool>? TerminateBefore { get; init; }

@@ -14,7 +14,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// the exit codes, the JSON the scripts read and the error lines they match must agree.
 /// README.md's "Assumptions" list says what is confirmed here and what is still open.
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class DoubleContractTests(ITestOutputHelper output)
 {
     private const string Ns = RealCluster.HelmNamespace;

@@ -12,7 +12,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// kata-deploy's own ClusterRole grants it (Kubernetes' escalation check), or is needed for a case
 /// this run does not meet (named below).
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class HelmRequestsTests(ITestOutputHelper output)
 {
     /// <summary>Grants no request here needs, and why they stay.</summary>

@@ -11,7 +11,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// strand Kata pods on nodes not yet upgraded; recycle must wait for "installed", which on
 /// 3.29.0/3.30.0 is not Ready; a target that would run in job mode is refused in preflight.
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class KataDeployBehaviourTests(ITestOutputHelper output)
 {
     private const string KataRuntimeLabel = "katacontainers.io/kata-runtime";

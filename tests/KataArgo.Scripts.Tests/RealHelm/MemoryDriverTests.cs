@@ -13,7 +13,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// under it would write nothing to the API (and check no RBAC), which is why the step tests keep
 /// Helm's releases as Secrets in the in-process API.
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class MemoryDriverTests
 {
     [RealToolsTheory]

@@ -18,9 +18,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// </summary>
 public sealed class RealCluster : IAsyncDisposable
 {
-    /// <summary>The real-tool tests run one at a time (each runs many Helm and kubectl processes), beside one class of double tests.</summary>
-    public const string Collection = "real Helm and kubectl";
-
     public const string HelmNamespace = "kube-system";
     public const string WorkflowNamespace = "argo";
     public const string VerificationNamespace = "default";

@@ -11,7 +11,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// permission, a wrong chart reference or version, or a per-run override the RBAC cannot serve
 /// does, with the real error texts, and that nothing changed.
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class RefusalTests(ITestOutputHelper output)
 {
     private const string ClusterRole = $"{LifecycleKeys.TemplateName}-{RealCluster.WorkflowNamespace}";

@@ -93,8 +93,6 @@ public abstract class RolloutTests(ITestOutputHelper output, RealTool helm)
     }
 }
 
-[Collection(RealCluster.Collection)]
 public sealed class Helm4RolloutTests(ITestOutputHelper output) : RolloutTests(output, RealTool.Helm4);
 
-[Collection(RealCluster.Collection)]
 public sealed class Helm3RolloutTests(ITestOutputHelper output) : RolloutTests(output, RealTool.Helm3);

@@ -12,7 +12,6 @@ namespace KataArgo.Scripts.Tests.RealHelm;
 /// comparison wrote (<see cref="VersionPairTableTests"/>). One cluster per FROM; preflight changes
 /// nothing, so every TO runs on it.
 /// </summary>
-[Collection(RealCluster.Collection)]
 public sealed class VersionPairTests(ITestOutputHelper output)
 {
     public static TheoryData<string> From() => new(KataDeployCharts.Versions);

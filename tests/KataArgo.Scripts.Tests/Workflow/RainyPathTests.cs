@@ -15,13 +15,10 @@ public sealed class RainyPathTests(ITestOutputHelper output)
     {
         // Revision 2 is what preflight records; "previous" of the final rollback would be the
         // rollback's own upgrade, not the recorded revision.
-        var cluster = Cluster.WithNodes(Scenario.Nodes).WithRelease(Scenario.From, history:
-            [new Revision(1, "3.29.0", "superseded"), new Revision(2, "3.29.0", "deployed", new JsonObject { ["debug"] = true })])
-            .VerificationOn("node-b", "Pending", "Running", "Failed");
-        using var sandbox = new Sandbox(cluster);
-        var untouched = sandbox.State.PodOn("node-c").Name;
+        var sandbox = SharedRuns.FailedVerification.Sandbox;
+        var untouched = SharedRuns.FailedVerification.Before.PodOn("node-c").Name;
 
-        var run = Scenario.Upgrade(sandbox);
+        var run = SharedRuns.FailedVerification.Result;
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);
@@ -148,11 +145,9 @@ public sealed class RainyPathTests(ITestOutputHelper output)
     [Fact]
     public void A_recycle_timeout_explains_the_pod_fails_and_the_exit_handler_recovers()
     {
-        var cluster = Cluster.WithNodes("node-a").WithRelease(Scenario.From)
-            .NeverReady("node-a", Scenario.Target, logs: "kata-deploy: containerd restart failed: exit status 1");
-        using var sandbox = new Sandbox(cluster);
+        var sandbox = SharedRuns.RecycleTimedOut.Sandbox;
 
-        var run = Scenario.Upgrade(sandbox, ("recycle-timeout", "1s"));
+        var run = SharedRuns.RecycleTimedOut.Result;
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Failed", run.Status);

@@ -52,33 +52,10 @@ public sealed class RbacCoverageTests
         && (p.ResourceNames is null || request.Name is { } name
             && p.ResourceNames.Select(n => n.Replace(StepPermissions.Suffix, "").Replace(StepPermissions.Release, Cluster.DefaultRelease)).Contains(name)));
 
+    /// <summary>The kubectl calls of every shared run (<see cref="SharedRuns"/>): sunny, drain, rainy, timeout, recover and rollback-node.</summary>
     private static List<Request> RecordRequests()
     {
-        var calls = new List<Call>();
-        void Record(Cluster cluster, Func<Sandbox, WorkflowRun> run)
-        {
-            using var sandbox = new Sandbox(cluster);
-            run(sandbox);
-            calls.AddRange(sandbox.Calls.All);
-        }
-
-        Record(Scenario.ThreeNodes(), s => Scenario.Upgrade(s, ("drain-enabled", "true")));
-        Record(Scenario.ThreeNodes().VerificationOn("node-b", "Pending", "Failed"), s => Scenario.Upgrade(s));
-        Record(Scenario.TwoNodes().NeverReady("node-a", Scenario.Target, logs: "crash"), s => Scenario.Upgrade(s, ("recycle-timeout", "1s")));
-        Record(Scenario.TwoNodes(), s =>
-        {
-            new WorkflowSimulator(s, WorkflowSimulator.Rendered()) { TerminateBefore = (step, node) => step == "verify" && node == "node-b" }
-                .Run(Scenario.Parameters());
-            return Scenario.Simulator(s).Run(new Dictionary<string, string> { ["run"] = Scenario.Run },
-                entrypoint: LifecycleWorkflow.Recover, name: "kata-recover-q9z8w", uid: "6d0c9f3a-1b2e-4c5d-8e7f-0a1b2c3d4e5f");
-        });
-        Record(Scenario.TwoNodes(), s =>
-        {
-            new WorkflowSimulator(s, WorkflowSimulator.Rendered()) { TerminateBefore = (step, node) => step == "uncordon" && node == "node-a" }
-                .Run(Scenario.Parameters());
-            return Scenario.Simulator(s).Run(new Dictionary<string, string> { ["node-name"] = "node-a" },
-                entrypoint: LifecycleWorkflow.RollbackNode, name: "kata-rollback-p4k7d", uid: "1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b");
-        });
+        var calls = SharedRuns.All.SelectMany(run => run.Sandbox.Calls.All).ToList();
 
         Assert.NotEmpty(calls);
         Assert.DoesNotContain(calls, c => c.Exit is 97 or 98);

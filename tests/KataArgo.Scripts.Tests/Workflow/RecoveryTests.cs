@@ -31,19 +31,15 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Recover_restores_a_run_that_was_terminated_without_its_exit_handler()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
-        var terminated = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
-        {
-            // argo terminate while node-b's pod runs: the pod is killed, no exit handler runs.
-            TerminateAfter = step => step.Node == "node-b",
-        }.Run(Scenario.Parameters());
+        var terminated = SharedRuns.TerminatedAtNodeB.Result;
+        var sandbox = SharedRuns.RecoveredAfterTermination.Sandbox;
         Assert.True(terminated.Terminated);
         Assert.Empty(terminated.ExitHandler);
-        Assert.True(sandbox.State.Node("node-b").Unschedulable);
-        Assert.Equal(Scenario.Run, sandbox.State.Node("node-b").RunLabel);
+        var atTermination = SharedRuns.TerminatedAtNodeB.Sandbox.State;
+        Assert.True(atTermination.Node("node-b").Unschedulable);
+        Assert.Equal(Scenario.Run, atTermination.Node("node-b").RunLabel);
 
-        var recover = Scenario.Simulator(sandbox).Run(new Dictionary<string, string> { ["run"] = Scenario.Run },
-            entrypoint: LifecycleWorkflow.Recover, name: "kata-recover-q9z8w", uid: "6d0c9f3a-1b2e-4c5d-8e7f-0a1b2c3d4e5f");
+        var recover = SharedRuns.RecoveredAfterTermination.Result;
         output.WriteLine(recover.Transcript);
 
         Assert.Equal("Succeeded", recover.Status);
@@ -58,6 +54,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
             Assert.Equal(OldHash, sandbox.State.PodOn(name).Hash);
         }
         Assert.Equal("rolled-back", sandbox.State.Record(Scenario.Run)!["phase"]);
+        Assert.Null(sandbox.State.Node("node-c").Status);
         // The recover workflow's own exit handler finds no record of its own and changes nothing.
         Assert.Contains("staged nothing", recover.Cleanup.Stdout);
     }
@@ -65,14 +62,9 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Rollback_node_restores_one_node_and_names_the_others_still_to_restore()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
-        new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
-        {
-            TerminateAfter = step => step.Node == "node-b",
-        }.Run(Scenario.Parameters());
+        var sandbox = SharedRuns.NodeBRolledBackAfterTermination.Sandbox;
 
-        var rollback = Scenario.Simulator(sandbox).Run(new Dictionary<string, string> { ["node-name"] = "node-b" },
-            entrypoint: LifecycleWorkflow.RollbackNode, name: "kata-rollback-node-r2d2x", uid: "7e1d0a4b-2c3f-4d6e-9f80-1b2c3d4e5f60");
+        var rollback = SharedRuns.NodeBRolledBackAfterTermination.Result;
         output.WriteLine(rollback.Transcript);
 
         Assert.Equal("Succeeded", rollback.Status);
@@ -92,12 +84,11 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Recover_after_a_success_rolls_nothing_back()
     {
-        using var sandbox = new Sandbox(Cluster.WithNodes("node-a").WithRelease(Scenario.From));
-        Assert.Equal("Succeeded", Scenario.Upgrade(sandbox).Status);
-        var calls = sandbox.Calls.All.Count;
+        Assert.Equal("Succeeded", SharedRuns.TwoNodesUpgraded.Result.Status);
+        var calls = SharedRuns.TwoNodesUpgraded.Sandbox.Calls.All.Count;
+        var sandbox = SharedRuns.RecoveredAfterSuccess.Sandbox;
 
-        var recover = Scenario.Simulator(sandbox).Run(new Dictionary<string, string> { ["run"] = Scenario.Run },
-            entrypoint: LifecycleWorkflow.Recover, name: "kata-recover-q9z8w");
+        var recover = SharedRuns.RecoveredAfterSuccess.Result;
         output.WriteLine(recover.Transcript);
 
         Assert.Equal("Succeeded", recover.Status);

@@ -17,9 +17,21 @@ public sealed class RolloutTests(ITestOutputHelper output)
     private static readonly string OldHash = Cluster.HashOf(Scenario.From);
     private static readonly string NewHash = Cluster.HashOf(Scenario.Target);
 
-    private WorkflowRun Submit(WorkflowSimulator simulator, string name, params (string Name, string Value)[] extra)
+    /// <summary>Three nodes (node-c's verification fails): the canary run on node-a, which succeeds.</summary>
+    private static readonly SharedRun<WorkflowRun> CanaryOnNodeA = new(
+        () => Scenario.ThreeNodes().VerificationOn("node-c", "Failed"), s => Run(Scenario.Simulator(s), Canary, ("nodes", "node-a")));
+
+    /// <summary><see cref="CanaryOnNodeA"/>, then the rest, which fails on node-c: the whole rollout rolls back.</summary>
+    private static readonly SharedRun<WorkflowRun> RestFailingOnNodeC = new(CanaryOnNodeA, s => Run(Scenario.Simulator(s), Rest));
+
+    private static WorkflowRun Run(WorkflowSimulator simulator, string name, params (string Name, string Value)[] extra) =>
+        simulator.Run(Scenario.Parameters(extra), name: name, uid: Guid.NewGuid().ToString());
+
+    private WorkflowRun Submit(WorkflowSimulator simulator, string name, params (string Name, string Value)[] extra) =>
+        Log(name, Run(simulator, name, extra));
+
+    private WorkflowRun Log(string name, WorkflowRun run)
     {
-        var run = simulator.Run(Scenario.Parameters(extra), name: name, uid: Guid.NewGuid().ToString());
         output.WriteLine($"######## {name}: {run.Status}\n{run.Transcript}");
         return run;
     }
@@ -61,12 +73,11 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void Case1_canary_then_rest_failing_on_the_third_node_rolls_every_node_back_to_the_pre_rollout_version()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes().VerificationOn("node-c", "Failed"));
-        var simulator = Scenario.Simulator(sandbox);
-        Assert.Equal("Succeeded", Submit(simulator, Canary, ("nodes", "node-a")).Status);
-        var calls = sandbox.Calls.All.Count;
+        Assert.Equal("Succeeded", Log(Canary, CanaryOnNodeA.Result).Status);
+        var calls = CanaryOnNodeA.Sandbox.Calls.All.Count;
+        var sandbox = RestFailingOnNodeC.Sandbox;
 
-        var rest = Submit(simulator, Rest);
+        var rest = Log(Rest, RestFailingOnNodeC.Result);
 
         Assert.Equal("Failed", rest.Status);
         AssertRolledBack(sandbox, "node-a", "node-b", "node-c");
@@ -85,10 +96,8 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void Canary_then_rest_failing_on_the_third_node_restores_the_nodes_one_at_a_time()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes().VerificationOn("node-c", "Failed"));
-        var simulator = Scenario.Simulator(sandbox);
-        Submit(simulator, Canary, ("nodes", "node-a"));
-        var rest = Submit(simulator, Rest);
+        var sandbox = RestFailingOnNodeC.Sandbox;
+        var rest = Log(Rest, RestFailingOnNodeC.Result);
         Assert.Equal("Failed", rest.Status);
 
         var cleanup = CleanupCalls(sandbox);
@@ -136,12 +145,12 @@ public sealed class RolloutTests(ITestOutputHelper output)
         Assert.Equal(expected, events);
     }
 
-    /// <summary>Case 2 and the sunny canary → rest: the pre-rollout strategy returns; two revisions in all.</summary>
+    /// <summary>Case 2 and the sunny canary → rest (one node each): the pre-rollout strategy returns; two revisions in all.</summary>
     [Fact]
     public void Case2_canary_then_rest_restores_the_pre_rollout_strategy_with_two_revisions_added_in_all()
     {
         var strategy = new JsonObject { ["updateStrategy"] = new JsonObject { ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 2 } } };
-        using var sandbox = new Sandbox(Cluster.WithNodes(Scenario.Nodes).WithRelease(Scenario.From, values: strategy));
+        using var sandbox = new Sandbox(Cluster.WithNodes("node-a", "node-b").WithRelease(Scenario.From, values: strategy));
         var simulator = Scenario.Simulator(sandbox);
 
         Assert.Equal("Succeeded", Submit(simulator, Canary, ("nodes", "node-a")).Status);
@@ -166,14 +175,14 @@ public sealed class RolloutTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>Case 3: a stale recover of a terminated run after a later run completed the rollout.</summary>
+    /// <summary>Case 3: a stale recover of a terminated run (after node-a) after a later run completed the rollout (node-b).</summary>
     [Fact]
     public void Case3_a_stale_recover_does_not_undo_a_completed_rollout()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes());
+        using var sandbox = new Sandbox(Scenario.TwoNodes());
         var terminated = new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered())
         {
-            TerminateAfter = step => step.Node == "node-b",
+            TerminateAfter = step => step.Node == "node-a",
         }.Run(Scenario.Parameters(), name: Canary);
         Assert.True(terminated.Terminated);
         Assert.Equal(Canary, sandbox.State.Node("node-a").RunLabel);
@@ -200,31 +209,29 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void Case4_a_rollback_cordons_drains_and_recycles_one_node_at_a_time_under_OnDelete()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes().VerificationOn("node-c", "Failed")
+        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed")
             .WithPod(SunnyPathTests.Workload("web-a", "node-a")).WithPod(SunnyPathTests.Workload("web-b", "node-b")));
 
         var run = Submit(Scenario.Simulator(sandbox), Scenario.Run, ("drain-enabled", "true"));
 
         Assert.Equal("Failed", run.Status);
         var cleanup = CleanupCalls(sandbox);
-        AssertOneAtATime(cleanup, ["node-a", "node-b", "node-c"], cordonedAlready: "node-c");
+        AssertOneAtATime(cleanup, ["node-a", "node-b"], cordonedAlready: "node-b");
         // Each node is drained after its cordon and before its pod is recycled.
         var order = cleanup.Where(c => c.Tool == "kubectl" && c.Verb is "drain" or "delete" && (c.Verb == "drain" || c.Command[2].StartsWith("kata-deploy-", StringComparison.Ordinal)))
             .Select(c => c.Verb == "drain" ? $"drain {c.Command[1]}" : "recycle").ToList();
-        Assert.Equal(["drain node-a", "recycle", "drain node-b", "recycle", "drain node-c", "recycle"], order);
+        Assert.Equal(["drain node-a", "recycle", "drain node-b", "recycle"], order);
         // The DaemonSet was OnDelete through every recycle: RollingUpdate came back with the last helm call.
         var upgrade = Assert.Single(cleanup, c => c.Tool == "helm" && c.Verb == "upgrade");
         Assert.Contains("\"OnDelete\"", upgrade.Files.Values.Single());
-        AssertRolledBack(sandbox, "node-a", "node-b", "node-c");
+        AssertRolledBack(sandbox, "node-a", "node-b");
     }
 
     /// <summary>Case 5: deleting the Workflows (argo delete, TTL) loses nothing a recover needs.</summary>
     [Fact]
     public void Case5_recover_rolls_back_after_the_workflow_and_its_run_record_are_gone()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes().VerificationOn("node-b", "Failed"));
-        new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered()) { TerminateAfter = step => step.Node == "node-b" }
-            .Run(Scenario.Parameters());
+        using var sandbox = SharedRuns.TerminatedAtNodeB.Fork();
         // argo delete: the garbage collector deletes what the Workflow owns.
         sandbox.Change(state =>
         {
@@ -286,12 +293,8 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void Case8_argo_retry_after_rollback_node_does_not_upgrade_or_mark_the_restored_node()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
-        new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered()) { TerminateAfter = step => step.Node == "node-b" }
-            .Run(Scenario.Parameters());
-        var rollback = Scenario.Simulator(sandbox).Run(new Dictionary<string, string> { ["node-name"] = "node-b" },
-            entrypoint: LifecycleWorkflow.RollbackNode, name: "kata-rollback-node-r2d2x");
-        output.WriteLine(rollback.Transcript);
+        using var sandbox = SharedRuns.NodeBRolledBackAfterTermination.Fork();
+        var rollback = Log("rollback-node", SharedRuns.NodeBRolledBackAfterTermination.Result);
         Assert.Equal("Succeeded", rollback.Status);
         Assert.Equal("rolled-back", sandbox.State.Node("node-b").Status);
         var calls = sandbox.Calls.All.Count;
@@ -310,9 +313,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void Case9_recover_refuses_a_record_with_one_bad_field_among_good_ones()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes().VerificationOn("node-b", "Failed"));
-        new WorkflowSimulator(sandbox, WorkflowSimulator.Rendered()) { TerminateAfter = step => step.Node == "node-b" }
-            .Run(Scenario.Parameters());
+        using var sandbox = SharedRuns.TerminatedAtNodeB.Fork();
         // Two JSON values: `jq -e` over them would judge only the last, valid one.
         sandbox.Change(state => state["configmaps"]!.AsArray().Single(c => ((string)c!["metadata"]!["name"]!).StartsWith(LifecycleKeys.RolloutRecordPrefix))!
             ["data"]!["pre-rollout-update-strategy"] = "\"RollingUpdate\" {}");
@@ -358,9 +359,8 @@ public sealed class RolloutTests(ITestOutputHelper output)
     [Fact]
     public void A_run_to_another_target_while_a_rollout_is_open_is_refused_and_changes_nothing()
     {
-        using var sandbox = new Sandbox(Scenario.ThreeNodes());
+        using var sandbox = CanaryOnNodeA.Fork();
         var simulator = Scenario.Simulator(sandbox);
-        Submit(simulator, Canary, ("nodes", "node-a"));
         var before = sandbox.State.Snapshot();
         var calls = sandbox.Calls.All.Count;
 
@@ -377,12 +377,12 @@ public sealed class RolloutTests(ITestOutputHelper output)
         Assert.Equal(before, sandbox.State.Snapshot());
     }
 
-    /// <summary>Two pools, one run each: one rollout, the strategy restored after the second.</summary>
+    /// <summary>Two pools (one node, then two), one run each: one rollout, the strategy restored after the second.</summary>
     [Fact]
     public void Two_pools_in_sequence_are_one_rollout()
     {
-        var cluster = Cluster.WithNodes("gpu-1", "gpu-2", "cpu-1", "cpu-2").WithRelease(Scenario.From)
-            .Label("gpu-1", "pool", "gpu").Label("gpu-2", "pool", "gpu").Label("cpu-1", "pool", "cpu").Label("cpu-2", "pool", "cpu");
+        var cluster = Cluster.WithNodes("gpu-1", "cpu-1", "cpu-2").WithRelease(Scenario.From)
+            .Label("gpu-1", "pool", "gpu").Label("cpu-1", "pool", "cpu").Label("cpu-2", "pool", "cpu");
         using var sandbox = new Sandbox(cluster);
         var simulator = Scenario.Simulator(sandbox);
 

@@ -81,9 +81,9 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
     [Fact]
     public void The_verification_pod_gets_the_unschedulable_toleration_and_a_name_per_node()
     {
-        using var sandbox = new Sandbox(Scenario.TwoNodes());
+        var sandbox = SharedRuns.TwoNodesUpgraded.Sandbox;
 
-        var run = Scenario.Upgrade(sandbox);
+        var run = SharedRuns.TwoNodesUpgraded.Result;
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Succeeded", run.Status);
@@ -123,10 +123,9 @@ public sealed class SunnyPathTests(ITestOutputHelper output)
     [Fact]
     public void Drain_evicts_the_workloads_of_each_node()
     {
-        var cluster = Cluster.WithNodes("node-a").WithRelease(Scenario.From).WithPod(Workload("web-1", "node-a"));
-        using var sandbox = new Sandbox(cluster);
+        var sandbox = SharedRuns.Drained.Sandbox;
 
-        var run = Scenario.Upgrade(sandbox, ("drain-enabled", "true"), ("drain-timeout", "120s"));
+        var run = SharedRuns.Drained.Result;
         output.WriteLine(run.Transcript);
 
         Assert.Equal("Succeeded", run.Status);
