@@ -69,6 +69,8 @@ public static partial class ConnectionSettings
 
         if (server.Contains("://", StringComparison.Ordinal) || server.Contains('/'))
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give it without a scheme or path, e.g. argo-server.argo:2746 (use ARGO_SECURE=false for plain HTTP, ARGO_BASE_HREF for a path)");
+        if (server.LastIndexOf(':') is var colon and > 0 && !server.EndsWith(']') && server[(colon + 1)..] is { Length: > 0 } port && !port.All(char.IsAsciiDigit))
+            throw Invalid($"ARGO_SERVER / --argo-server '{server}': port '{port}' is not a number; use a port from 1 to 65535, e.g. {server[..colon]}:2746");
         if (HostAndPort().Match(server) is not { Success: true } hostAndPort)
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too, as the argo CLI requires, e.g. {server.TrimEnd(':')}:2746");
         if (int.Parse(hostAndPort.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 65535)

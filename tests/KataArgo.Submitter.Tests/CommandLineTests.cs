@@ -171,6 +171,17 @@ public class CommandLineTests
             (result.ExitCode, result.Error));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:abc", "abc", "127.0.0.1")]
+    [InlineData("argo-server.argo:27x6", "27x6", "argo-server.argo")]
+    public async Task An_Argo_server_port_that_is_not_a_number_is_named_as_such(string server, string port, string host)
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-s", server, "-p", "target-version=3.30.0");
+
+        Assert.Equal((2, $"error: ARGO_SERVER / --argo-server '{server}': port '{port}' is not a number; use a port from 1 to 65535, e.g. {host}:2746\n"),
+            (result.ExitCode, result.Error));
+    }
+
     [Fact]
     public async Task Watch_of_a_finished_run_prints_its_result_from_the_first_answer()
     {
