@@ -170,6 +170,20 @@ public class RenderCommandTests
         Assert.Single(render.Error.TrimEnd('\n').Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("render --frobnicate", "unknown option '--frobnicate' for render")]
+    [InlineData("template --frobnicate", "unknown option '--frobnicate' for template")]
+    public async Task An_unknown_option_is_named_as_an_option_of_its_command(string args, string expected)
+    {
+        using var cli = new CliRun();
+
+        var (exit, output, error) = await cli.Run(args.Split(' '));
+
+        Assert.Equal((2, "", $"error: {expected} (see kata-argo --help)\n"), (exit, output, error));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
+    }
+
     [Fact]
     public async Task Render_refuses_a_file_as_the_output_directory()
     {
