@@ -32,16 +32,29 @@ public sealed class HelmOnPath : IDisposable
         }
     }
 
-    /// <summary>A helm that prints <paramref name="manifest"/> whatever it is asked.</summary>
+    /// <summary>
+    /// A helm that prints <paramref name="manifest"/> whatever it is asked, and records its arguments
+    /// (<see cref="Argv"/>) and the values file given with -f (<see cref="Values"/>).
+    /// </summary>
     public static HelmOnPath Printing(string manifest)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("kata-argo-helm-").FullName;
         File.WriteAllText(Path.Combine(directory, "manifest.yaml"), manifest);
         var script = Path.Combine(directory, "helm");
-        File.WriteAllText(script, $"#!/bin/sh\ncat '{directory}/manifest.yaml'\n");
+        File.WriteAllText(script, $"""
+            #!/bin/sh
+            printf '%s\n' "$@" > '{directory}/argv'
+            previous=""
+            for a in "$@"; do [ "$previous" = "-f" ] && cp "$a" '{directory}/values.json'; previous=$a; done
+            cat '{directory}/manifest.yaml'
+            """);
         File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         return new HelmOnPath(directory);
     }
+
+    public string[] Argv() => File.ReadAllLines(Path.Combine(Directory, "argv"));
+
+    public string Values() => File.ReadAllText(Path.Combine(Directory, "values.json"));
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
