@@ -5,9 +5,10 @@
 #   bash bench/lint-cold-start.sh [FILE] [RUNS]
 #   KATA_ARGO=path/to/kata-argo bash bench/lint-cold-start.sh   # measure that binary instead
 #
-# It builds the CLI in Release and measures its binary (what `dotnet run` and the packed tool run).
-# Without FILE it measures a small Workflow of the lint test corpus and snapshots/template/default.yaml,
-# what `kata-argo template` prints (the kata-lifecycle-manager WorkflowTemplate, its step-script
+# It measures the tool as the README installs it (bench/install-tool.sh: dotnet pack, then dotnet
+# tool install, here into a temporary directory), or the binary KATA_ARGO names. Without FILE it
+# measures a small Workflow of the lint test corpus and snapshots/template/default.yaml, what
+# `kata-argo template` prints (the kata-lifecycle-manager WorkflowTemplate, its step-script
 # ConfigMap and RBAC). Wall time depends on what else the machine runs; compare CPU time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,15 +25,15 @@ for file in "${files[@]}"; do
 done
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 binary=${KATA_ARGO:-}
 if [[ -z $binary ]]; then
-  dotnet build src/KataArgo.Cli -c Release -nologo -v quiet >/dev/null
-  binary=src/KataArgo.Cli/bin/Release/net10.0/kata-argo
+  binary=$(bash bench/install-tool.sh "$work/install")
 fi
 [[ -x $binary ]] || { echo "error: KATA_ARGO '$binary' is not an executable file" >&2; exit 2; }
 
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+report=$work/time
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $binary"

@@ -24,7 +24,8 @@ public static class ArgoJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         // Scripts and Argo expressions must reach YAML unescaped ('<', '>', '&', '+').
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AnyString.Apply } };
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ArgoJsonContext.Default, new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(AnyString.Apply);
     }
 
     private static JsonSerializerOptions Create(bool strict)

@@ -52,11 +52,11 @@ internal static class YamlReader
             {
                 yaml = Indent(yaml, (int)e.End.Line, (int)e.Start.Column);
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is YamlException or InvalidOperationException)
             {
-                // YamlDotNet 18 throws this, without a position, for a multi-line plain scalar
-                // inside [...] or {...} indented less than its key (go-yaml accepts it).
-                throw new YamlException("a multi-line plain scalar inside [...] or {...} is indented less than its key; indent it or quote it");
+                // An unclosed [ or { is reported at the end of the text, or (YamlDotNet 18, a
+                // multi-line one) without a position: report it at the bracket.
+                throw YamlErrorLocation.Locate(yaml, e);
             }
         }
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
-using k8s;
 using KataArgo.Lifecycle;
 using Scriban;
 using Scriban.Runtime;
@@ -50,14 +49,8 @@ public static class ChartRenderer
                 LifecycleKeys.CurrentVersion,
                 LifecycleKeys.Run,
             },
-            Messages = new
-            {
-                VerificationPodRules.Missing,
-                VerificationPodRules.NotYaml,
-                VerificationPodRules.SeveralDocuments,
-                VerificationPodRules.NotAPodFormat,
-                VerificationPodRules.NoNodePlaceholder,
-            },
+            VerificationPodMessages = VerificationPodRules.HelmMessages(),
+            VerificationPodRules = VerificationPodRules.Table(),
         });
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -102,7 +95,7 @@ public static class ChartRenderer
 
     private static JsonNode WithLabelsToken(object kubernetesObject)
     {
-        var node = JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject))!;
+        var node = KubernetesObjectsJson.ToNode(kubernetesObject);
         node["metadata"]!["labels"] = HelmBindings.LabelsToken;
         return node;
     }

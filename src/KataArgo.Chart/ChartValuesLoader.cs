@@ -16,8 +16,7 @@ public sealed class ChartValuesException(string message) : Exception(message);
 /// </summary>
 public static class ChartValuesLoader
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromJsonAsync(ValuesSchema.Build().ToJsonString()).GetAwaiter().GetResult());
+    private static readonly Lazy<JsonSchema> Schema = new(() => ValuesSchemaModel.Build(ValuesSchema.Build()));
 
     public sealed record Sources
     {
@@ -87,7 +86,7 @@ public static class ChartValuesLoader
         }
         catch (YamlException e)
         {
-            throw new ChartValuesException($"values file {name}: not valid YAML: {e.Message}");
+            throw new ChartValuesException($"values file {name}: not valid YAML: {YamlErrorLocation.Describe(e)}");
         }
     }
 

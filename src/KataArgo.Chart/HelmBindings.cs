@@ -41,7 +41,7 @@ public static partial class HelmBindings
             var indent = m.Groups["indent"].Value;
             return $"{indent}{m.Groups["key"].Value}:\n{indent}  {{{{- include \"kata-lifecycle-manager.labels\" . | nindent {indent.Length + 2} }}}}";
         });
-        yaml = WholeScalar().Replace(yaml, m => m.Groups["lead"].Value + quoted(PathOf(m.Groups["token"].Value)));
+        yaml = WholeScalar().Replace(yaml, m => quoted(PathOf(m.Value)));
         yaml = AnyToken().Replace(yaml, m => raw(PathOf(m.Value)));
         if (yaml.Contains(Prefix, StringComparison.Ordinal))
             throw new InvalidOperationException("a Helm placeholder was left in the rendered chart");
@@ -56,7 +56,8 @@ public static partial class HelmBindings
     [GeneratedRegex(@"^(?<indent> *)(?<key>[A-Za-z]+): KATAARGO_HELM_LABELS_END$", RegexOptions.Multiline)]
     private static partial Regex LabelsLine();
 
-    [GeneratedRegex(@"(?<lead>(?:^|\n)(?: *(?:- )?[A-Za-z0-9_./-]+: | *- ))(?<token>KATAARGO_HELM_[A-Za-z0-9_]+?_END)(?=\n|$)")]
+    // The token is what is searched for (a literal, found fast); what precedes it is checked behind it.
+    [GeneratedRegex(@"(?<=(?:^|\n)(?: *(?:- )?[A-Za-z0-9_./-]+: | *- ))KATAARGO_HELM_[A-Za-z0-9_]+?_END(?=\n|$)")]
     private static partial Regex WholeScalar();
 
     [GeneratedRegex(@"KATAARGO_HELM_[A-Za-z0-9_]+?_END")]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
-using k8s;
 using KataArgo.Lifecycle;
 
 namespace KataArgo.Chart;
@@ -52,5 +51,5 @@ public static class ManifestRenderer
 
     private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, path)?.GetValue<string>() ?? "";
 
-    private static JsonNode? ToNode(object kubernetesObject) => JsonNode.Parse(KubernetesJson.Serialize(kubernetesObject));
+    private static JsonNode? ToNode(object kubernetesObject) => KubernetesObjectsJson.ToNode(kubernetesObject);
 }

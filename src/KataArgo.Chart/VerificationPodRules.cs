@@ -1,56 +1,65 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Argo.Workflows.Client;
-using YamlDotNet.Core;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using KataArgo.Lifecycle;
 
 namespace KataArgo.Chart;
 
 /// <summary>
-/// What the chart requires of defaults.verificationPod at install time. The same messages are
-/// rendered into _helpers.tpl, so `helm install` and `kata-argo template` fail alike.
+/// What the chart requires of defaults.verificationPod at install time: the rules of
+/// templates/steps/verification-pod-rules.json (<see cref="VerificationPodManifest"/>), which
+/// preflight applies to the parameter in the cluster. The same rules and messages are rendered into
+/// _helpers.tpl (<see cref="HelmMessages"/>), so `helm install`, `kata-argo template` and every
+/// run's preflight accept and refuse the same manifests with the same line.
 /// </summary>
-public static partial class VerificationPodRules
+public static class VerificationPodRules
 {
-    public const string Missing =
-        "defaults.verificationPod is required: pass the verification Pod manifest with --set-file defaults.verificationPod=pod.yaml";
-    public const string NotYaml = "defaults.verificationPod is not a YAML manifest: ";
-    public const string SeveralDocuments =
-        "defaults.verificationPod holds several YAML documents: pass a single Pod manifest";
-    public const string NotAPodFormat = "defaults.verificationPod is a '%s', not a Pod: pass a manifest with kind: Pod";
-    public const string NoNodePlaceholder =
-        "defaults.verificationPod does not use ${NODE}: pin the pod to the node under test, e.g. nodeSelector: {kubernetes.io/hostname: ${NODE}}";
-
     /// <summary>Null when the manifest is acceptable, else the one-line reason.</summary>
-    public static string? Check(string? manifest)
+    public static string? Check(string? manifest) =>
+        VerificationPodManifest.Check(manifest ?? "", VerificationPodPlace.Value)?.Message;
+
+    /// <summary>
+    /// The messages for _helpers.tpl as YAML that Helm's fromYaml reads: each rule's message for the
+    /// chart value as a printf format (its value placeholder as %s), and the fixed details.
+    /// </summary>
+    public static string HelmMessages()
     {
-        if (string.IsNullOrWhiteSpace(manifest))
-            return Missing;
-        // A separator first or last opens or closes the one document (kubectl reads one Pod); only one between documents counts.
-        if (DocumentSeparator().IsMatch(TrailingSeparator().Replace(LeadingSeparator().Replace(manifest.Trim(), "", 1), "", 1)))
-            return SeveralDocuments;
-        JsonNode? document;
-        try
+        var rules = VerificationPodManifest.Rules;
+        var text = new StringBuilder();
+        foreach (var (id, _, _, _) in rules.Rules.Where(r => r.Only is null or VerificationPodPlace.Value))
         {
-            document = ArgoYaml.Load(manifest);
+            var format = rules.Template(VerificationPodPlace.Value, id).Replace("%", "%%", StringComparison.Ordinal);
+            if (rules.ValuePlaceholder(id) is { } placeholder)
+                format = format.Replace("{" + placeholder + "}", "%s", StringComparison.Ordinal);
+            text.Append($"{id}: {Quoted(format)}\n");
         }
-        catch (YamlException e)
-        {
-            return NotYaml + e.Message;
-        }
-        var kind = (document as JsonObject)?["kind"]?.ToString() ?? "";
-        if (kind != "Pod")
-            return NotAPodFormat.Replace("%s", kind);
-        if (!manifest.Contains("${NODE}", StringComparison.Ordinal))
-            return NoNodePlaceholder;
-        return null;
+        text.Append("details:\n");
+        foreach (var (key, detail) in rules.Details)
+            text.Append($"  {key}: {Quoted(detail)}\n");
+        text.Append($"documentSeparator: {Quoted(rules.DocumentSeparator.ToString())}");
+        var yaml = text.ToString();
+        if (yaml.Contains("{{", StringComparison.Ordinal))
+            throw new InvalidOperationException($"templates/steps/{VerificationPodManifest.File}: a message contains '{{{{', which Helm would read as an action");
+        return yaml;
     }
 
-    [GeneratedRegex(@"^---")]
-    private static partial Regex LeadingSeparator();
+    /// <summary>The rules for the chart README: id, when it refuses, the place it is only for, and its refusal after the value's name.</summary>
+    public static IEnumerable<object> Table()
+    {
+        var rules = VerificationPodManifest.Rules;
+        var prefix = rules.Places[VerificationPodPlace.Value].Name + ": ";
+        return rules.Rules.Select(r => new
+        {
+            r.Id,
+            r.When,
+            Only = r.Only is { } only ? rules.Places[only].Name : null,
+            Message = r.Message.StartsWith("{name}: ", StringComparison.Ordinal)
+                ? rules.Template(r.Only ?? VerificationPodPlace.Value, r.Id)[(rules.Places[r.Only ?? VerificationPodPlace.Value].Name.Length + 2)..]
+                : throw new InvalidOperationException($"templates/steps/{VerificationPodManifest.File}: rule '{r.Id}' does not start with '{{name}}: '"),
+        });
+    }
 
-    [GeneratedRegex(@"\n---\z")]
-    private static partial Regex TrailingSeparator();
-
-    [GeneratedRegex(@"(?m)^---[ \t]*$")]
-    private static partial Regex DocumentSeparator();
+    /// <summary>A YAML double-quoted scalar (JSON's string syntax), without escaping what YAML reads literally.</summary>
+    private static string Quoted(string text) =>
+        JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

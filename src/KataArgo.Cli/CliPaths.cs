@@ -13,6 +13,13 @@ internal static class CliPaths
         var full = Full(console, path, shown);
         if (File.Exists(full))
             throw new UsageException($"{shown}: is a file; give a directory");
+        for (var parent = Path.GetDirectoryName(full); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+                throw new UsageException($"{shown}: {parent} is a file, not a directory; give a path under a directory");
+            if (System.IO.Directory.Exists(parent))
+                break;
+        }
         return full;
     }
 

@@ -56,12 +56,17 @@ public static class KataArgoCli
         RecoverCommand.Create(console),
     ];
 
-    /// <summary>An unknown command is named with the closest one, as kubectl and argo do; else the parser's first error.</summary>
+    /// <summary>An unknown command is named with the closest one, as kubectl and argo do; an unknown option is named as one; else the parser's first error.</summary>
     private static string UsageError(RootCommand root, ParseResult parsed)
     {
-        if (parsed.CommandResult.Command == root
+        var command = parsed.CommandResult.Command;
+        if (command != root && parsed.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-')) is { } option)
+            return $"unknown option '{option}' for {command.Name}";
+        if (command == root
             && parsed.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument) is { } token)
         {
+            if (token.Value.StartsWith('-'))
+                return $"unknown option '{token.Value}'";
             var names = root.Subcommands.Select(c => c.Name).ToList();
             var closest = names.Select(n => (Name: n, Distance: CommandNames.Distance(token.Value, n)))
                 .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3) || c.Name.StartsWith(token.Value, StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KataArgo.Lifecycle;
 
@@ -9,9 +10,68 @@ namespace KataArgo.Lifecycle;
 /// greater than zero and at most the parameter's maximum. <see cref="DurationPattern"/> writes
 /// exactly that set as one regular expression, for values.schema.json (Helm's JSON schema
 /// validators: Go RE2 and ECMA-262 alike), so the chart refuses what <see cref="Check"/> refuses.
+/// Go's own syntax (time.ParseDuration, go/src/time/format.go: a sign, decimal numbers with
+/// fractions, units ns, us, µs, ms, s, m, h in any order) is wider: such a value is refused with a
+/// message saying it is a Go duration this workflow does not take, not that it is no duration.
+/// lib.sh's check_value gives the same messages; tests/cases/durations.json holds the cases both pass.
 /// </summary>
 public static partial class ParameterRules
 {
+    /// <summary>The accepted form, as the messages name it.</summary>
+    public const string DurationForm = "whole hours, minutes and seconds such as 300s, 10m or 1h30m";
+
+    /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m; null for anything else.</summary>
+    public static TimeSpan? ParseDuration(string value)
+    {
+        var match = AnyDurationPattern().Match(value);
+        if (!match.Success || value.Length == 0)
+            return null;
+        static long Part(Group g) => g.Success ? long.Parse(g.Value[..^1], CultureInfo.InvariantCulture) : 0;
+        // At most nine digits per unit, as the preflight script reads them.
+        if (match.Groups.Values.Skip(1).Any(g => g.Success && g.Length > 10))
+            return null;
+        var seconds = Part(match.Groups[1]) * 3600 + Part(match.Groups[2]) * 60 + Part(match.Groups[3]);
+        return seconds >= (long)TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string? CheckDuration(WorkflowParameter parameter, string value)
+    {
+        var name = parameter.Name;
+        var shown = Show(value);
+        var max = parameter.MaxDuration ?? TimeSpan.MaxValue;
+        var duration = ParseDuration(value);
+        if (duration is null)
+        {
+            // Whole units in order, but more than nine digits in one: beyond any maximum.
+            if (value.Length > 0 && AnyDurationPattern().IsMatch(value))
+                return $"{name}: '{shown}' is longer than the maximum {Format(max)}";
+            if (!GoDurationPattern().IsMatch(value))
+                return $"{name}: '{shown}' is not a duration; use {DurationForm}";
+            if (!value.Any(c => c is >= '1' and <= '9'))
+                return $"{name}: '{shown}' is zero; give a positive duration such as 300s, 10m or 1h30m";
+            return $"{name}: '{shown}' is a Go duration, but not one this workflow takes: use whole hours, minutes and seconds, in that order, such as 300s, 10m or 1h30m (no ms, us or ns, fractions or signs)";
+        }
+        if (duration <= TimeSpan.Zero)
+            return $"{name}: '{shown}' is zero; give a positive duration such as 300s, 10m or 1h30m";
+        if (duration > max)
+            return $"{name}: '{shown}' is longer than the maximum {Format(max)}";
+        if (!CanonicalDurationPattern().IsMatch(value))
+            return $"{name}: '{shown}' is not in the accepted form; write the first unit without leading zeros and later units below 60, e.g. 300s, 90m or 1h30m";
+        return null;
+    }
+
+    /// <summary>Whole hours, minutes and seconds in that order (what <see cref="ParseDuration"/> reads).</summary>
+    [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?\z")]
+    private static partial Regex AnyDurationPattern();
+
+    /// <summary>The accepted form (what <see cref="DurationPattern"/> writes for a maximum).</summary>
+    [GeneratedRegex(@"^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)\z")]
+    private static partial Regex CanonicalDurationPattern();
+
+    /// <summary>Go's time.ParseDuration syntax: an optional sign, then "0" or numbers (with fractions) each with its unit.</summary>
+    [GeneratedRegex(@"^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)\z")]
+    private static partial Regex GoDurationPattern();
+
     private const string Space = "[ \\t\\n\\r\\f\\v]";
     private const string SelectorKey = "([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?";
     private const string SelectorValue = "([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?";

@@ -63,13 +63,13 @@ public static class WorkflowParameters
     public static readonly WorkflowParameter VerificationPod = new("verification-pod", ParameterKind.VerificationPod, "",
         "base64 of the verification Pod manifest; ${NODE} and ${TEST_POD} are substituted per node");
     public static readonly WorkflowParameter VerificationTimeout = new("verification-timeout", ParameterKind.Duration, "10m",
-        "how long the verification pod may take to succeed on a node (Go duration, at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
+        "how long the verification pod may take to succeed on a node (whole hours, minutes and seconds such as 10m or 1h30m; at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
     public static readonly WorkflowParameter RecycleTimeout = new("recycle-timeout", ParameterKind.Duration, "15m",
-        "how long a node's new kata-deploy pod may take to become Ready (Go duration, at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
+        "how long a node's new kata-deploy pod may take to become Ready (whole hours, minutes and seconds such as 10m or 1h30m; at most 1h)") { MaxDuration = TimeSpan.FromHours(1) };
     public static readonly WorkflowParameter DrainEnabled = new("drain-enabled", ParameterKind.Boolean, "false",
         "evict workloads from each node before upgrading it (eviction API, PodDisruptionBudgets respected)");
     public static readonly WorkflowParameter DrainTimeout = new("drain-timeout", ParameterKind.Duration, "300s",
-        "how long a node drain may take (Go duration, at most 2h)") { MaxDuration = TimeSpan.FromHours(2) };
+        "how long a node drain may take (whole hours, minutes and seconds such as 300s or 1h30m; at most 2h)") { MaxDuration = TimeSpan.FromHours(2) };
     public static readonly WorkflowParameter DryRun = new("dry-run", ParameterKind.Boolean, "false",
         "stop after printing the plan; nothing is changed");
     public static readonly WorkflowParameter HelmImage = new("helm-image", ParameterKind.Image, DefaultImage,
@@ -159,34 +159,6 @@ public static partial class ParameterRules
     /// <summary>A DNS-1123 label: namespaces and the names kata-argo gives runs.</summary>
     public static bool IsDnsLabel(string name) => DnsLabelPattern().IsMatch(name);
 
-    /// <summary>A Go duration of hours, minutes and seconds, e.g. 300s, 10m, 1h30m.</summary>
-    public static TimeSpan? ParseDuration(string value)
-    {
-        var match = AnyDurationPattern().Match(value);
-        if (!match.Success || value.Length == 0)
-            return null;
-        static long Part(Group g) => g.Success ? long.Parse(g.Value[..^1], System.Globalization.CultureInfo.InvariantCulture) : 0;
-        // At most nine digits per unit, as the preflight script reads them.
-        if (match.Groups.Values.Skip(1).Any(g => g.Success && g.Length > 10))
-            return null;
-        var seconds = Part(match.Groups[1]) * 3600 + Part(match.Groups[2]) * 60 + Part(match.Groups[3]);
-        return seconds >= (long)TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
-    }
-
-    private static string? CheckDuration(WorkflowParameter parameter, string value)
-    {
-        var duration = ParseDuration(value);
-        if (duration is null)
-            return $"{parameter.Name}: '{Show(value)}' is not a duration; use a Go duration such as 300s, 10m or 1h30m";
-        if (duration <= TimeSpan.Zero)
-            return $"{parameter.Name}: '{Show(value)}' is zero; give a positive duration such as 300s, 10m or 1h30m";
-        if (parameter.MaxDuration is { } max && duration > max)
-            return $"{parameter.Name}: '{Show(value)}' is longer than the maximum {Format(max)}";
-        if (!CanonicalDurationPattern().IsMatch(value))
-            return $"{parameter.Name}: '{Show(value)}' is not in the accepted form; write the first unit without leading zeros and later units below 60, e.g. 300s, 90m or 1h30m";
-        return null;
-    }
-
     private static string? CheckImage(string name, string value)
     {
         if (!ImagePattern().IsMatch(value))
@@ -217,14 +189,6 @@ public static partial class ParameterRules
     /// <summary>Semantic versioning's X.Y.Z: no leading zeros (03.30.0 would sort and compare wrongly).</summary>
     [GeneratedRegex(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?\z")]
     public static partial Regex VersionPattern();
-
-    /// <summary>Any Go-style duration of hours, minutes and seconds (what <see cref="ParseDuration"/> reads).</summary>
-    [GeneratedRegex(@"^([0-9]+h)?([0-9]+m)?([0-9]+s)?\z")]
-    private static partial Regex AnyDurationPattern();
-
-    /// <summary>The accepted form: see ParameterRules.Durations.cs.</summary>
-    [GeneratedRegex(@"^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)\z")]
-    private static partial Regex CanonicalDurationPattern();
 
     [GeneratedRegex(@"^(?=.{1,53}\z)[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex ReleasePattern();

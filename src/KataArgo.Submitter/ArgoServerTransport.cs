@@ -28,8 +28,9 @@ public sealed class ArgoServerTransport : WorkflowTransport
         // Requests are retried; the event stream reconnects by itself instead.
         _api = Client(new TransientRetryHandler(retry ?? RetryOptions.Default, clock, _sockets));
         _stream = Client(_sockets);
-        _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
-        _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString() };
+        // As text, so that an answer that is not the Argo server's JSON can still be quoted in the error.
+        _workflows = new WorkflowServiceClient(_api) { BaseUrl = connection.BaseUri.ToString(), ReadResponseAsString = true };
+        _templates = new WorkflowTemplateServiceClient(_api) { BaseUrl = connection.BaseUri.ToString(), ReadResponseAsString = true };
         _events = new WorkflowEventStream(_stream, connection.BaseUri, (retry ?? RetryOptions.Default).AttemptTimeout);
     }
 
@@ -39,9 +40,28 @@ public sealed class ArgoServerTransport : WorkflowTransport
         ? "no token was given: set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)"
         : "the token given (ARGO_TOKEN / --token) was refused: check it is current (e.g. the output of `argo auth token`)";
 
-    protected override string PermissionHint => _connection.Authorization is null
-        ? "no token was given, so the server used its own identity: set ARGO_TOKEN or pass --token"
-        : $"the token's account lacks an RBAC permission in namespace {Namespace} (workflows: create, get, watch; workflowtemplates: get); ask for it or use an account that has it";
+    protected override string PermissionHint(string method, Uri url, string? verb)
+    {
+        var denied = Denied(method, url) is { } request ? $"{request.Describe} ({request.CanI} --as=system:serviceaccount:NAMESPACE:NAME checks it)" : $"{method} {url}";
+        return _connection.Authorization is null
+            ? $"no token was given, so the server used its own identity, which may not {denied}: set ARGO_TOKEN or pass --token (e.g. $(argo auth token))"
+            : $"the token's account may not {denied}: ask for a Role in namespace {Namespace} that grants it to the token's ServiceAccount, or use an account that has it";
+    }
+
+    /// <summary>The Kubernetes right behind an Argo server request: the server acts as the token's ServiceAccount (argo-server auth mode client).</summary>
+    private ApiRequest? Denied(string method, Uri url)
+    {
+        var path = "/" + _connection.BaseUri.MakeRelativeUri(url).OriginalString.Split('?')[0];
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts switch
+        {
+            ["api", "v1", "workflow-templates", var ns, var name] => new("get", "argoproj.io", "v1alpha1", "workflowtemplates", ns, name),
+            ["api", "v1", "workflows", var ns, "submit"] => new("create", "argoproj.io", "v1alpha1", "workflows", ns, null),
+            ["api", "v1", "workflows", var ns, var name] => new("get", "argoproj.io", "v1alpha1", "workflows", ns, name),
+            ["api", "v1", "workflow-events", var ns] => new("watch", "argoproj.io", "v1alpha1", "workflows", ns, null),
+            _ => null,
+        };
+    }
 
     public override Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken) =>
         Call("GET", $"api/v1/workflow-templates/{Namespace}/{RunRequest.TemplateName}",
@@ -108,7 +128,13 @@ public sealed class ArgoServerTransport : WorkflowTransport
         }
         catch (ArgoApiException e) when (e.StatusCode == 404)
         {
-            throw notFound(e);
+            // A missing object is gRPC's NotFound (code 5); any other 404 (a proxy's, a web page's)
+            // means this address does not serve the Argo server's API at that path.
+            if (e is ArgoApiException<Error> { Result.Code: 5 })
+                throw notFound(e);
+            throw new SubmitterException(FailureKind.Unreachable,
+                $"{_connection.Describe} does not serve the Argo server's API: {method} {url} answered HTTP 404 Not Found{(ServerMessage(e) is { } body ? $" ({body.ReplaceLineEndings(" ").Trim()})" : "")}; " +
+                "check that ARGO_SERVER / -s is the Argo server's host:port and ARGO_BASE_HREF its path prefix, if it has one", e);
         }
         catch (ArgoApiException e) when (e.StatusCode == 409 && conflict)
         {
@@ -124,10 +150,23 @@ public sealed class ArgoServerTransport : WorkflowTransport
         }
     }
 
-    private static string? ServerMessage(ArgoApiException e) =>
-        e is ArgoApiException<Error> { Result.Message: { Length: > 0 } message } ? message
-        : e.Response is { Length: > 0 and < 300 } text ? text
-        : null;
+    /// <summary>What the server said: the Argo (gRPC gateway) error's message, else a JSON body's <c>message</c> (a Kubernetes Status), else a short body.</summary>
+    private static string? ServerMessage(ArgoApiException e)
+    {
+        if (e is ArgoApiException<Error> { Result.Message: { Length: > 0 } message })
+            return message;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(e.Response ?? "");
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var text) && text.ValueKind == System.Text.Json.JsonValueKind.String)
+                return text.GetString();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return e.Response is { Length: > 0 and < 300 } body ? body.Trim() : null;
+    }
 
     private HttpClient Client(HttpMessageHandler handler)
     {

@@ -1,6 +1,5 @@
 using KataArgo.Lifecycle;
 using k8s;
-using k8s.Exceptions;
 
 namespace KataArgo.Submitter;
 
@@ -70,8 +69,12 @@ public static partial class ConnectionSettings
 
         if (server.Contains("://", StringComparison.Ordinal) || server.Contains('/'))
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give it without a scheme or path, e.g. argo-server.argo:2746 (use ARGO_SECURE=false for plain HTTP, ARGO_BASE_HREF for a path)");
-        if (!HostAndPort().IsMatch(server))
+        if (server.LastIndexOf(':') is var colon and > 0 && !server.EndsWith(']') && server[(colon + 1)..] is { Length: > 0 } port && !port.All(char.IsAsciiDigit))
+            throw Invalid($"ARGO_SERVER / --argo-server '{server}': port '{port}' is not a number; use a port from 1 to 65535, e.g. {server[..colon]}:2746");
+        if (HostAndPort().Match(server) is not { Success: true } hostAndPort)
             throw Invalid($"ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too, as the argo CLI requires, e.g. {server.TrimEnd(':')}:2746");
+        if (int.Parse(hostAndPort.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 65535)
+            throw Invalid($"ARGO_SERVER / --argo-server '{server}': port {hostAndPort.Groups[3].Value} is out of range; use a port from 1 to 65535, e.g. {server[..server.LastIndexOf(':')]}:2746");
         var secure = flags.Secure ?? Boolean(env, "ARGO_SECURE") ?? true;
         var insecure = flags.InsecureSkipVerify ?? Boolean(env, "ARGO_INSECURE_SKIP_VERIFY") ?? false;
         var baseHref = "/" + (env("ARGO_BASE_HREF") ?? "").Trim('/');
@@ -121,36 +124,13 @@ public static partial class ConnectionSettings
             throw Invalid($"--kubeconfig '{flags.KubeConfig}': no such file");
         // Several KUBECONFIG files: the first one decides, as it holds kubectl's current context in the usual setups.
         if (paths.FirstOrDefault(File.Exists) is { } file)
-        {
-            try
-            {
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(file), currentContext: flags.KubeContext);
-            }
-            catch (Exception e) when (e is KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
-            {
-                throw new SubmitterException(FailureKind.InvalidRequest, $"kubeconfig {file}: {KubeConfigProblem(e)}", e);
-            }
-        }
+            return KubeConfigFile.Load(file, flags.KubeContext);
         if (KubernetesClientConfiguration.IsInCluster())
             return KubernetesClientConfiguration.InClusterConfig();
         throw new SubmitterException(FailureKind.Unreachable, argoServerAlternative
             ? "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, run inside a cluster, or use an Argo server (ARGO_SERVER / -s host:port)"
             : "no Kubernetes configuration found: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig, or run inside a cluster (this command reads nodes, pods and ConfigMaps through the Kubernetes API; an Argo server cannot serve them)");
     }
-
-    /// <summary>What is wrong with a kubeconfig, in one line: the YAML error with its line, or the client's reason.</summary>
-    private static string KubeConfigProblem(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is YamlDotNet.Core.YamlException { Start.Line: > 0 } yaml && !yaml.Message.StartsWith("Exception during", StringComparison.Ordinal))
-                return $"not a valid kubeconfig: line {yaml.Start.Line}: {OneLine(yaml.Message)}";
-        var deepest = e;
-        while (deepest.InnerException is not null)
-            deepest = deepest.InnerException;
-        return e is KubeConfigException ? OneLine(e.Message) : $"not a valid kubeconfig: {OneLine(deepest.Message)}";
-    }
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     private static bool? Boolean(Func<string, string?> env, string name)
     {

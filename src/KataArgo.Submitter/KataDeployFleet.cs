@@ -37,8 +37,7 @@ public sealed class KataDeployFleet
     {
         var client = cluster.Client;
         var daemonSets = await cluster.Call("GET", cluster.ApiUrl($"apis/apps/v1/namespaces/{releaseNamespace}/daemonsets"),
-            () => client.AppsV1.ListNamespacedDaemonSetAsync(releaseNamespace, cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, $"namespace {releaseNamespace} not found")).ConfigureAwait(false);
+            () => client.AppsV1.ListNamespacedDaemonSetAsync(releaseNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var owned = daemonSets.Items
             .Where(d => Annotation(d.Metadata, HelmReleaseName) == release
                      && Annotation(d.Metadata, HelmReleaseNamespace) == releaseNamespace)
@@ -53,8 +52,7 @@ public sealed class KataDeployFleet
         };
 
         var pods = await cluster.Call("GET", cluster.ApiUrl($"api/v1/namespaces/{releaseNamespace}/pods"),
-            () => client.CoreV1.ListNamespacedPodAsync(releaseNamespace, labelSelector: Selector(daemonSet), fieldSelector: "spec.nodeName!=", cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, $"namespace {releaseNamespace} not found")).ConfigureAwait(false);
+            () => client.CoreV1.ListNamespacedPodAsync(releaseNamespace, labelSelector: Selector(daemonSet), fieldSelector: "spec.nodeName!=", cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new KataDeployFleet(cluster, daemonSet, [.. pods.Items.Where(p => OwnedBy(p.Metadata, daemonSet))]);
     }
 
@@ -67,8 +65,7 @@ public sealed class KataDeployFleet
     {
         var ns = DaemonSet.Metadata.NamespaceProperty;
         var revisions = await _cluster.Call("GET", _cluster.ApiUrl($"apis/apps/v1/namespaces/{ns}/controllerrevisions"),
-            () => _cluster.Client.AppsV1.ListNamespacedControllerRevisionAsync(ns, labelSelector: Selector(DaemonSet), cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, $"namespace {ns} not found")).ConfigureAwait(false);
+            () => _cluster.Client.AppsV1.ListNamespacedControllerRevisionAsync(ns, labelSelector: Selector(DaemonSet), cancellationToken: cancellationToken)).ConfigureAwait(false);
         return revisions.Items
             .Where(r => r.Metadata.OwnerReferences?.Any(o => o.Uid == DaemonSet.Metadata.Uid) == true)
             .MaxBy(r => r.Revision) is { } newest ? Label(newest.Metadata, RevisionHashLabel) : null;

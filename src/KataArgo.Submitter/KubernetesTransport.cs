@@ -35,8 +35,10 @@ public sealed class KubernetesTransport : WorkflowTransport
 
     protected override string CredentialsHint => "the kubeconfig's credentials were refused: check they are current (kubectl get nodes)";
 
-    protected override string PermissionHint =>
-        $"the kubeconfig's user lacks an RBAC permission in namespace {Namespace}: check with kubectl auth can-i create workflows.argoproj.io -n {Namespace} (and get workflowtemplates.argoproj.io, watch workflows.argoproj.io)";
+    protected override string PermissionHint(string method, Uri url, string? verb) =>
+        ApiRequest.Parse(method, ApiPath(url), watch: verb == "watch") is { } request
+            ? $"the kubeconfig's user may not {request.Describe}: check with {request.CanI}, and ask for a {(request.Namespace is null ? "ClusterRole" : $"Role in namespace {request.Namespace}")} that grants it"
+            : $"the kubeconfig's user lacks an RBAC permission for {method} {url}";
 
     public override async Task<WorkflowTemplate> GetTemplateAsync(CancellationToken cancellationToken)
     {
@@ -78,9 +80,7 @@ public sealed class KubernetesTransport : WorkflowTransport
         try
         {
             var created = await Call("POST", Path("workflows", null),
-                () => _client.CustomObjects.CreateNamespacedCustomObjectAsync(body, Group, Version, Namespace, "workflows", cancellationToken: cancellationToken),
-                notFound: () => new SubmitterException(FailureKind.Failed,
-                    $"{_connection.Describe} does not serve workflows.{Group}/{Version} in namespace {Namespace} (HTTP 404); is Argo Workflows installed?")).ConfigureAwait(false);
+                () => _client.CustomObjects.CreateNamespacedCustomObjectAsync(body, Group, Version, Namespace, "workflows", cancellationToken: cancellationToken)).ConfigureAwait(false);
             return Read<Workflow>(created);
         }
         catch (SubmitterException e) when (e.InnerException is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Conflict })
@@ -103,9 +103,13 @@ public sealed class KubernetesTransport : WorkflowTransport
                 if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     break;
             }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                throw NotServed("GET", Path("workflows", null), ApiRequest.Parse("GET", ApiPath(Path("workflows", null)), watch: true), e.Response.Content);
+            }
             catch (HttpOperationException e)
             {
-                throw HttpError("GET", Path("workflows", null), (int)e.Response.StatusCode, e.Response.Content);
+                throw HttpError("GET", Path("workflows", null), (int)e.Response.StatusCode, StatusMessage(e.Response.Content), verb: "watch");
             }
             var (type, value) = enumerator.Current;
             if (type == WatchEventType.Deleted)
@@ -122,8 +126,20 @@ public sealed class KubernetesTransport : WorkflowTransport
     /// <summary>An API path on this cluster's server, for messages.</summary>
     public Uri ApiUrl(string path) => new(new Uri(_connection.Config.Host.TrimEnd('/') + "/"), path);
 
-    /// <summary>Runs one API call, turning its failures into the one-line errors of the CLI.</summary>
-    public async Task<T> Call<T>(string method, Uri url, Func<Task<T>> call, Func<SubmitterException> notFound)
+    /// <summary>The path of an API URL below the server's own (a kubeconfig server may carry a path prefix, e.g. behind a proxy).</summary>
+    private string ApiPath(Uri url)
+    {
+        var prefix = new Uri(_connection.Config.Host.TrimEnd('/') + "/").AbsolutePath.TrimEnd('/');
+        return url.AbsolutePath.StartsWith(prefix + "/", StringComparison.Ordinal) ? url.AbsolutePath[prefix.Length..] : url.AbsolutePath;
+    }
+
+    /// <summary>
+    /// Runs one API call, turning its failures into the one-line errors of the CLI. A 404 is
+    /// <paramref name="notFound"/> only when the API server says the named object is missing; a
+    /// 404 on a list, or without the object's name, means the path is not served (an API group
+    /// not installed, or not the Kubernetes API server meant) and is said so.
+    /// </summary>
+    public async Task<T> Call<T>(string method, Uri url, Func<Task<T>> call, Func<SubmitterException>? notFound = null)
     {
         try
         {
@@ -131,6 +147,12 @@ public sealed class KubernetesTransport : WorkflowTransport
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
+            var request = ApiRequest.Parse(method, ApiPath(url));
+            if (notFound is null || request is null || request.IsNotServed(e.Response.Content))
+            {
+                var notServed = NotServed(method, url, request, e.Response.Content);
+                throw new SubmitterException(notServed.Kind, notServed.Message, e);
+            }
             throw notFound();
         }
         catch (HttpOperationException e)
@@ -143,6 +165,42 @@ public sealed class KubernetesTransport : WorkflowTransport
             throw Unreachable(method, url, e);
         }
     }
+
+    /// <summary>A named object, or null when the API server says it does not exist (a path it does not serve is still an error).</summary>
+    public async Task<T?> GetOrNull<T>(Uri url, Func<Task<T>> call) where T : class
+    {
+        var missing = false;
+        try
+        {
+            return await Call("GET", url, call, notFound: () =>
+            {
+                missing = true;
+                return new SubmitterException(FailureKind.Failed, $"GET {url}: not found");
+            }).ConfigureAwait(false);
+        }
+        catch (SubmitterException) when (missing)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A 404 for a path the server does not serve: Argo's custom resources when Argo Workflows is
+    /// not installed (exit 1), else a built-in API group, which a Kubernetes API server always
+    /// serves: the kubeconfig points elsewhere (exit 3).
+    /// </summary>
+    private SubmitterException NotServed(string method, Uri url, ApiRequest? request, string? body)
+    {
+        var answer = $"{method} {url} answered HTTP 404 Not Found{(StatusMessage(body) is { } message ? $" ({OneLine(message)})" : "")}";
+        if (request is null)
+            return new(FailureKind.Unreachable, $"{_connection.Describe} does not serve {url.AbsolutePath}: {answer}; is the kubeconfig's cluster the Kubernetes API server you mean?");
+        var what = $"{_connection.Describe} does not serve {request.QualifiedResource} ({request.GroupVersion}): {answer}";
+        return request.Group == Group
+            ? new(FailureKind.Failed, $"{what}; is Argo Workflows installed? (kubectl api-resources --api-group={Group})")
+            : new(FailureKind.Unreachable, $"{what}; is the kubeconfig's cluster the Kubernetes API server you mean? (kubectl api-resources --api-group={(request.Group.Length == 0 ? "''" : request.Group)})");
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     /// <summary>The message of a Kubernetes Status answer, else the body if it is short.</summary>
     private static string? StatusMessage(string? content)

@@ -24,19 +24,8 @@ public sealed record RolloutState(RolloutRecord Record, string ConfigMap, string
         CancellationToken cancellationToken)
     {
         var name = RolloutRecord.ConfigMapName(helmNamespace, release);
-        var configMap = await cluster.Call("GET", cluster.ApiUrl($"api/v1/namespaces/{workflowNamespace}/configmaps/{name}"),
-            async () =>
-            {
-                try
-                {
-                    return await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync(name, workflowNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    return null;
-                }
-            },
-            notFound: () => new(FailureKind.Failed, $"configmap {name} in namespace {workflowNamespace}: not found")).ConfigureAwait(false);
+        var configMap = await cluster.GetOrNull(cluster.ApiUrl($"api/v1/namespaces/{workflowNamespace}/configmaps/{name}"),
+            () => cluster.Client.CoreV1.ReadNamespacedConfigMapAsync(name, workflowNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (configMap is null)
             return null;
         try
@@ -84,8 +73,7 @@ public sealed record RolloutState(RolloutRecord Record, string ConfigMap, string
     public static async Task<IReadOnlyList<RolloutNode>> LabelledNodesAsync(KubernetesTransport cluster, CancellationToken cancellationToken)
     {
         var nodes = await cluster.Call("GET", cluster.ApiUrl("api/v1/nodes"),
-            () => cluster.Client.CoreV1.ListNodeAsync(labelSelector: RolloutRecord.Label, cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, "the API server does not list nodes")).ConfigureAwait(false);
+            () => cluster.Client.CoreV1.ListNodeAsync(labelSelector: RolloutRecord.Label, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. nodes.Items
             .Select(n => new RolloutNode(n.Metadata.Name, KataDeployFleet.Label(n.Metadata, RolloutRecord.Label) ?? "",
                 n.Metadata.Annotations is { } a && a.TryGetValue(LifecycleKeys.Status, out var status) ? status : null,

@@ -53,8 +53,7 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
 
         var selector = Get(WorkflowParameters.Nodes).Length == 0 ? Get(WorkflowParameters.NodeSelector) : "";
         var nodes = await cluster.Call("GET", cluster.ApiUrl("api/v1/nodes"),
-            () => client.CoreV1.ListNodeAsync(labelSelector: selector.Length > 0 ? selector : null, cancellationToken: cancellationToken),
-            notFound: () => new(FailureKind.Failed, "the API server does not list nodes")).ConfigureAwait(false);
+            () => client.CoreV1.ListNodeAsync(labelSelector: selector.Length > 0 ? selector : null, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var clusterNodes = nodes.Items.Select(ToClusterNode).ToList();
 
         var selection = NodeSelection.Select(clusterNodes, fleet.KataDeployPods, parameters);
@@ -77,9 +76,26 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
             selection.Skipped)
         {
             Rollout = rollout,
-            Verdict = RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head),
+            Verdict = TooOld(target, releaseVersion)
+                ?? RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head),
             ClusterChanges = changes,
         };
+    }
+
+    /// <summary>
+    /// Preflight's refusal of a kata-deploy older than the minimum (kata-deploy-versions.json),
+    /// the target first, then the release, in preflight's words (templates/steps/preflight.sh).
+    /// </summary>
+    public static RolloutVerdict? TooOld(string target, string? releaseVersion)
+    {
+        var minimum = KataDeployVersions.Current.MinimumVersion;
+        var series = string.Join('.', minimum.Split('.').Take(2));
+        const string why = "whose pods uninstall Kata when they restart";
+        if (KataDeployVersions.CompareVersions(target, minimum) < 0)
+            return new(RolloutAction.Refused, $"target-version: kata-deploy {target} is older than {series}, {why}; upgrade to {minimum} or newer");
+        if (releaseVersion is not null && KataDeployVersions.CompareVersions(releaseVersion, minimum) < 0)
+            return new(RolloutAction.Refused, $"helm-release: kata-deploy {releaseVersion} is older than {series}, {why}; upgrade it once with helm before using this workflow");
+        return null;
     }
 
     private static ClusterNode ToClusterNode(V1Node node) => new(

@@ -102,13 +102,14 @@ public abstract partial class WorkflowTransport : IDisposable
     }, e);
 
     /// <summary>One line for an HTTP error answer: the URL, the status and what the server said.</summary>
-    protected SubmitterException HttpError(string method, Uri url, int status, string? serverMessage)
+    /// <param name="verb">The RBAC verb when the method does not say it (<c>watch</c> for a watch's GET).</param>
+    protected SubmitterException HttpError(string method, Uri url, int status, string? serverMessage, string? verb = null)
     {
         var what = $"{method} {url}: HTTP {status} {StatusText(status)}{(string.IsNullOrWhiteSpace(serverMessage) ? "" : ": " + OneLine(serverMessage))}";
         return status switch
         {
             401 => new(FailureKind.Unreachable, $"{Connection.Describe} refused the credentials: {what}; {CredentialsHint}"),
-            403 => new(FailureKind.Unreachable, $"{Connection.Describe} accepted the credentials but they may not do this: {what}; {PermissionHint}"),
+            403 => new(FailureKind.Unreachable, $"{Connection.Describe} accepted the credentials but they may not do this: {what}; {PermissionHint(method, url, verb)}"),
             >= 500 => new(FailureKind.Unreachable, $"{Connection.Describe} failed: {what}, after retries"),
             400 or 409 or 422 => new(FailureKind.InvalidRequest, $"{Connection.Describe} rejected the request: {what}"),
             _ => new(FailureKind.Failed, $"{Connection.Describe} answered {what}"),
@@ -117,8 +118,8 @@ public abstract partial class WorkflowTransport : IDisposable
 
     protected abstract string CredentialsHint { get; }
 
-    /// <summary>What to check when the server answers 403: an RBAC permission, not the token.</summary>
-    protected abstract string PermissionHint { get; }
+    /// <summary>What to check when the server answers 403 to this request: which RBAC permission is missing (not the token), and how to get it.</summary>
+    protected abstract string PermissionHint(string method, Uri url, string? verb);
 
     public static string StatusText(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? SplitWords().Replace(((HttpStatusCode)status).ToString(), " $1") : "";

@@ -107,6 +107,8 @@ output() {
 
 readonly VERSION_RE='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z]([0-9A-Za-z.-]*[0-9A-Za-z])?)?$'
 readonly DURATION_RE='^([0-9]+h)?([0-9]+m)?([0-9]+s)?$'
+# Go's time.ParseDuration syntax (sign, fractions, ns to h in any order): named in the message only.
+readonly GO_DURATION_RE='^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$'
 # The accepted form: first unit without leading zeros, later units below 60 (300s, 90m, 1h30m).
 readonly CANONICAL_DURATION_RE='^([1-9][0-9]*h([0-5]?[0-9]m)?([0-5]?[0-9]s)?|[1-9][0-9]*m([0-5]?[0-9]s)?|[1-9][0-9]*s)$'
 readonly DNS_LABEL_RE='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
@@ -160,7 +162,13 @@ check_value() {
       [[ $value == true || $value == false ]] || die "$name: '$value' is not a boolean; use true or false" ;;
     duration:*)
       local seconds limit=${kind#duration:}
-      seconds=$(duration_seconds "$value") || die "$name: '$value' is not a duration; use a Go duration such as 300s, 10m or 1h30m"
+      if ! seconds=$(duration_seconds "$value"); then
+        # Whole units in order with more than nine digits in one are beyond any maximum.
+        [[ -z $value || ! $value =~ $DURATION_RE ]] || die "$name: '$value' is longer than the maximum $(format_limit "$limit")"
+        [[ $value =~ $GO_DURATION_RE ]] || die "$name: '$value' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m"
+        [[ $value =~ [1-9] ]] || die "$name: '$value' is zero; give a positive duration such as 300s, 10m or 1h30m"
+        die "$name: '$value' is a Go duration, but not one this workflow takes: use whole hours, minutes and seconds, in that order, such as 300s, 10m or 1h30m (no ms, us or ns, fractions or signs)"
+      fi
       (( seconds > 0 )) || die "$name: '$value' is zero; give a positive duration such as 300s, 10m or 1h30m"
       (( seconds <= limit )) || die "$name: '$value' is longer than the maximum $(format_limit "$limit")"
       [[ $value =~ $CANONICAL_DURATION_RE ]] ||
@@ -651,18 +659,37 @@ can_i() {
   die "kubectl auth can-i $1 $2 -n $3 failed: $(head -n 1 "$WORK_DIR/can-i.err")"
 }
 
-# ---- the verification pod
+# ---- the verification pod: its rules and their one-line refusals are verification-pod-rules.json
+# beside this file (kata-argo and the chart read the same file; docs/chart.md, "The verification pod").
+readonly POD_RULES_FILE="$STEPS_DIR/verification-pod-rules.json"
+# jq: pod_rule($id; $value): rule ID's refusal for the verification-pod parameter, its value
+# placeholder (if any) filled with $value. Needs --slurpfile rules "$POD_RULES_FILE".
+# shellcheck disable=SC2016 # a jq program
+readonly JQ_POD_RULE='
+  def pod_rule($id; $value):
+    $rules[0] as $r
+    | reduce (($r.places.parameter | to_entries[]),
+              ($r.placeholders | keys[] | select(. != "name" and . != "pass") | {key: ., value: ($value | tostring)})) as $e
+        (first($r.rules[] | select(.id == $id)).message // error("no rule \($id)"); split("{\($e.key)}") | join($e.value));'
 
-# verification_pod_json BASE64: the decoded manifest as the JSON of a single object, through
-# kubectl's own YAML reader; dies with a one-line reason when it is not exactly one Pod.
+# pod_rule ID [VALUE]: the rule's one-line refusal of the verification-pod parameter.
+pod_rule() {
+  jq -rn --slurpfile rules "$POD_RULES_FILE" --arg id "$1" --arg value "${2-}" "$JQ_POD_RULE pod_rule(\$id; \$value)"
+}
+
+# verification_pod_json BASE64: the decoded manifest as the JSON of its single object, read by
+# kubectl's own YAML reader; dies with the rule's line when it cannot be read or is not one object.
 verification_pod_json() {
-  local file="$WORK_DIR/verification-pod.yaml" out objects
-  base64 -d >"$file" 2>/dev/null <<<"$1" || die "verification-pod: the value is not valid base64; pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
-  out=$(retry kc create --dry-run=client -o json -f "$file" 2>"$WORK_DIR/convert.err") ||
-    die "verification-pod: kubectl cannot read the manifest: $(head -n 3 "$WORK_DIR/convert.err")"
+  local file="$WORK_DIR/verification-pod.yaml" err="$WORK_DIR/convert.err" out objects
+  base64 -d >"$file" 2>/dev/null <<<"$1" || die "$(pod_rule not-base64)"
+  if ! out=$(retry kc create --dry-run=client -o json -f "$file" 2>"$err"); then
+    # kubectl's line for a file without objects (only comments, null documents or an empty List)
+    ! grep -q '^error: no objects passed to' "$err" || die "$(pod_rule count 0)"
+    die "$(pod_rule unreadable "$({ grep -m 1 '^error: ' "$err" || head -n 1 "$err"; } | sed 's/^error: //')")"
+  fi
   objects=$(jq -cs '[.[] | if .kind == "List" then .items[] else . end] | if length == 1 then .[0] else length end' <<<"$out") ||
     die "verification-pod: kubectl printed something that is not JSON"
-  [[ $objects == "{"* ]] || die "verification-pod: the manifest holds $objects objects; give exactly one Pod"
+  [[ $objects == "{"* ]] || die "$(pod_rule count "$objects")"
   printf '%s\n' "$objects"
 }
 

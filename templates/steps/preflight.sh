@@ -35,25 +35,27 @@ fi
 version_supported "$TARGET_VERSION" ||
   die "target-version: kata-deploy $TARGET_VERSION is older than $(kd_get .minimumVersion | cut -d. -f1,2), whose pods uninstall Kata when they restart; upgrade to $(kd_get .minimumVersion) or newer"
 
-# ---- the verification pod: one Pod, pinned to ${NODE}, that can reach a terminal phase
-require VERIFICATION_POD verification-pod "pass the Pod manifest encoded, e.g. -p verification-pod=\$(base64 -w0 pod.yaml)"
+# ---- the verification pod: the rules of verification-pod-rules.json (kata-argo submit and the
+# chart check the same): one Pod, that uses ${NODE}, is pinned to it and can end
+[[ -n $VERIFICATION_POD ]] || die "$(pod_rule missing)"
 pod=$(verification_pod_json "$VERIFICATION_POD")
 # shellcheck disable=SC2016 # ${NODE} is the manifest's placeholder, not a shell expansion
-problem=$(jq -r '
-  def pinned: . == "${NODE}";
+problem=$(jq -r --slurpfile rules "$POD_RULES_FILE" "$JQ_POD_RULE"'
+  def node: "${NODE}";
   def term_pinned: any((.matchExpressions // [])[], (.matchFields // [])[];
-    .operator == "In" and (.values // []) == ["${NODE}"]);
-  if .kind != "Pod" then "the manifest is a \(.kind // "object without kind"), not a Pod"
-  elif ([.. | strings | select(contains("${NODE}"))] | length) == 0 then "the manifest does not use ${NODE}"
-  elif ((.spec.nodeName // "" | pinned)
-        or any(.spec.nodeSelector // {} | .[]; pinned)
-        or ((.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms // []) as $t
+    .operator == "In" and (.values // []) == [node]);
+  .spec as $spec
+  | if .kind != "Pod" then pod_rule("not-a-pod"; .kind)
+  elif ([.. | strings | select(contains(node))] | length) == 0 then pod_rule("no-node"; "")
+  elif (($spec.nodeName // "") == node
+        or any($spec.nodeSelector // {} | .[]; . == node)
+        or (($spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms // []) as $t
             | ($t | length) > 0 and all($t[]; term_pinned))) | not
-  then "the pod is not pinned to ${NODE} (spec.nodeName, a spec.nodeSelector value or a required node affinity); it could verify another node"
-  elif (.spec.restartPolicy // "Always") == "Always"
-  then "restartPolicy is \(.spec.restartPolicy // "Always (the default)"); use Never so the pod ends Succeeded or Failed"
+  then pod_rule("not-pinned"; "")
+  elif ($spec.restartPolicy // "") == "" then pod_rule("restarts"; $rules[0].details.defaultRestartPolicy)
+  elif $spec.restartPolicy == "Always" then pod_rule("restarts"; "Always")
   else "" end' <<<"$pod")
-[[ -z $problem ]] || die "verification-pod: $problem"
+[[ -z $problem ]] || die "$problem"
 
 # ---- what this chart's RBAC was installed for: a per-run override it cannot serve is refused
 # here, before Helm answers with a 403 halfway through.

@@ -148,6 +148,19 @@ public class YamlReadingTests
         Assert.Equal(line, (int)error.Start.Line);
     }
 
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Config\n\ngarbage: [\n", 4, 10, "'[' is not closed: no matching ']' follows")]
+    [InlineData("kind: Workflow\nmetadata: {name: x\nspec: {}\n", 2, 11, "'{' is not closed: no matching '}' follows")]
+    [InlineData("a: [1, [2, 3]\nb: c\n", 1, 4, "'[' is not closed: no matching ']' follows")]
+    [InlineData("a: {b: c d\ne}\n", 1, 4, YamlErrorLocation.IndentedLessThanKey)]
+    [InlineData("a: b\n  c: d\n", 2, 4, "While scanning a plain scalar value, found invalid mapping.")]
+    public void A_YAML_error_is_reported_where_the_author_must_look(string yaml, int line, int column, string message)
+    {
+        var error = Assert.ThrowsAny<YamlException>(() => ArgoYaml.LoadAll(yaml));
+
+        Assert.Equal((line, column, message), ((int)error.Start.Line, (int)error.Start.Column, error.Message));
+    }
+
     [Fact]
     public void Int_or_string_and_quantity_keep_their_json_type_in_the_models()
     {

@@ -33,6 +33,15 @@ public class ChartReadmeTests
     }
 
     [Fact]
+    public void Every_verification_pod_rule_is_a_row_in_its_order()
+    {
+        var rows = TableAfter("Verification pod rules");
+
+        Assert.Equal(["rule", "refused when", "refusal"], rows[0]);
+        Assert.Equal(VerificationPodManifest.Rules.Rules.Select(r => r.Id), rows.Skip(1).Select(r => r[0]));
+    }
+
+    [Fact]
     public void The_permissions_section_is_a_table_too()
     {
         var rows = TableAfter("Permissions");

@@ -103,14 +103,18 @@ public partial class ChartRenderTests
     }
 
     [Fact]
-    public void The_verification_pod_is_required_at_install_time_with_the_messages_of_the_template_command()
+    public void The_verification_pod_is_checked_at_install_time_with_the_messages_of_the_rules_file()
     {
         var helpers = ChartRenderer.Render()["templates/_helpers.tpl"];
+        var rules = Lifecycle.VerificationPodManifest.Rules;
 
-        foreach (var message in new[] { VerificationPodRules.Missing, VerificationPodRules.SeveralDocuments, VerificationPodRules.NoNodePlaceholder })
-            Assert.Contains($"fail \"{message}\"", helpers);
-        Assert.Contains(VerificationPodRules.NotAPodFormat, helpers);
-        Assert.Contains(VerificationPodRules.NotYaml, helpers);
+        Assert.Contains(VerificationPodRules.HelmMessages(), helpers);
+        foreach (var (id, _, _, _) in rules.Rules.Where(r => r.Only != Lifecycle.VerificationPodPlace.Parameter))
+        {
+            var message = rules.Template(Lifecycle.VerificationPodPlace.Value, id);
+            Assert.Contains($"{id}: \"{(rules.ValuePlaceholder(id) is { } p ? message.Replace("{" + p + "}", "%s") : message)}\"", helpers);
+        }
+        Assert.DoesNotContain("not-base64", helpers);
     }
 
     [Fact]

@@ -18,10 +18,10 @@ public class ValuesTests
     [InlineData("defaults:\n  drianEnabled: true\n", "values: unknown key 'defaults.drianEnabled'; valid keys: defaults.helmRelease")]
     [InlineData("argoNamespaces: argo\n", "values: unknown key 'argoNamespaces'; valid keys: argoNamespace")]
     [InlineData("images:\n  helms: x:1\n", "values: unknown key 'images.helms'")]
-    [InlineData("defaults:\n  drainTimeout: 5 minutes\n", "values: defaults.drainTimeout: '5 minutes' is not a duration; use a Go duration such as 300s, 10m or 1h30m")]
+    [InlineData("defaults:\n  drainTimeout: 5 minutes\n", "values: defaults.drainTimeout: '5 minutes' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m")]
     [InlineData("defaults:\n  recycleTimeout: 2h\n", "values: defaults.recycleTimeout: '2h' is longer than the maximum 1h")]
     [InlineData("defaults:\n  drainEnabled: \"true\"\n", "values: defaults.drainEnabled: 'true' is not a boolean; use true or false, unquoted (--set, not --set-string)")]
-    [InlineData("defaults:\n  drainTimeout: 10\n", "values: defaults.drainTimeout: '10' is not a duration; use a Go duration such as 300s, 10m or 1h30m")]
+    [InlineData("defaults:\n  drainTimeout: 10\n", "values: defaults.drainTimeout: '10' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m")]
     [InlineData("defaults:\n  helmRelease: 123\n", "values: defaults.helmRelease: 123 is a number, not text; quote it in a values file or use --set-string defaults.helmRelease=123")]
     [InlineData("defaults:\n  verificationTimeout: 0s\n", "values: defaults.verificationTimeout: '0s' is zero; give a positive duration such as 300s, 10m or 1h30m")]
     [InlineData("argoNamespace: Bad_NS\n", "values: argoNamespace: 'Bad_NS' is not accepted; use a namespace name: lowercase letters, digits and '-' (at most 63)")]
@@ -34,7 +34,7 @@ public class ValuesTests
     [InlineData("defaults:\n  nodeSelector: \"a=b; rm -rf /\"\n", "values: defaults.nodeSelector: 'a=b; rm -rf /' is not a label selector")]
     [InlineData("defaults: [1, 2]\n", "values: defaults: [1,2] is not a mapping; give the keys under defaults (defaults.helmRelease, ")]
     [InlineData("- a\n", "values file values-0.yaml: expected a mapping of values at the top level")]
-    [InlineData("a: [\n", "values file values-0.yaml: not valid YAML")]
+    [InlineData("a: [\n", "values file values-0.yaml: not valid YAML: line 1, column 4: '[' is not closed: no matching ']' follows")]
     public void Malformed_values_are_refused_with_one_line_naming_the_value_and_the_fix(string file, string expected)
     {
         var error = Assert.Throws<ChartValuesException>(() => ChartFixture.Values(file));
@@ -44,22 +44,20 @@ public class ValuesTests
     }
 
     [Theory]
-    [InlineData("", VerificationPodRules.Missing)]
-    [InlineData("   \n", VerificationPodRules.Missing)]
-    [InlineData("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a 'Deployment', not a Pod")]
-    [InlineData("metadata:\n  name: x-${NODE}\n", "defaults.verificationPod is a '', not a Pod")]
-    [InlineData("kind: Pod\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node-a\n", VerificationPodRules.NoNodePlaceholder)]
-    [InlineData("kind: Pod\nspec: {nodeName: ${NODE}}\n---\nkind: Pod\n", VerificationPodRules.SeveralDocuments)]
-    [InlineData("kind: Pod\nspec: [\n", VerificationPodRules.NotYaml)]
-    [InlineData("kind: Pod\n---\nkind: Pod\n---\n", VerificationPodRules.SeveralDocuments)]
-    public void The_verification_pod_must_be_one_pod_using_the_node_placeholder(string pod, string expected)
+    [MemberData(nameof(DurationCases.Cases), MemberType = typeof(DurationCases))]
+    public void Duration_values_are_refused_with_the_parameter_s_message(string parameter, string value, string? error)
     {
-        var error = Assert.Throws<ChartValuesException>(() => ChartValuesLoader.Load(new ChartValuesLoader.Sources
+        var path = ChartValues.All.Single(v => v.Parameter?.Name == parameter).Path;
+        JsonObject Load() => ChartValuesLoader.Load(new ChartValuesLoader.Sources
         {
-            SetFile = [(ChartValues.VerificationPodPath, pod)],
-        }));
+            SetString = [$"{path}={value}"],
+            SetFile = [(ChartValues.VerificationPodPath, Samples.CudaVerificationPod)],
+        });
 
-        Assert.StartsWith(expected, error.Message);
+        if (error is null)
+            Assert.Equal(value, ChartValues.Lookup(Load(), ChartValues.Get(path))!.GetValue<string>());
+        else
+            Assert.Equal($"values: {path}: {error[(parameter.Length + 2)..]}", Assert.Throws<ChartValuesException>(Load).Message);
     }
 
     [Theory]

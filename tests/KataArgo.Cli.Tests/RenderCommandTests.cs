@@ -30,7 +30,8 @@ public class RenderCommandTests
 
         Assert.Equal(1, exit);
         Assert.Equal("changed: values.yaml\nextra: templates/extra.yaml\nmissing: README.md\n", output);
-        Assert.Equal("error: chart differs from what the code renders in 3 files; run `kata-argo render --out chart`\n", error);
+        Assert.Equal("error: chart differs from what the code renders in 3 files; render will not write it (it holds templates/extra.yaml): " +
+            "move what is not the chart's away, then run `kata-argo render --out chart`\n", error);
         Assert.Equal(before, cli.Files().Select(File.ReadAllText));
     }
 
@@ -127,6 +128,60 @@ public class RenderCommandTests
 
         Assert.Equal((0, 0, 0), (render.Exit, again.Exit, check.Exit));
         Assert.True(File.Exists(cli.Path("chart/Chart.yaml")));
+    }
+
+    [Fact]
+    public async Task Check_of_one_edited_file_says_one_file_and_the_command_that_mends_it()
+    {
+        using var cli = new CliRun();
+        await cli.Run("render", "--out", "chart");
+        File.AppendAllText(cli.Path("chart/values.yaml"), "# edited by hand\n");
+
+        var (exit, _, error) = await cli.Run("render", "--out", "chart", "--check");
+        var mend = await cli.Run("render", "--out", "chart");
+
+        Assert.Equal((1, "error: chart differs from what the code renders in 1 file; run `kata-argo render --out chart`\n"), (exit, error));
+        Assert.Equal(0, mend.Exit);
+    }
+
+    [Fact]
+    public async Task Render_refuses_a_path_under_a_file_and_writes_nothing()
+    {
+        using var cli = new CliRun();
+        cli.Write("victim/notes.txt", "x\n");
+
+        var render = await cli.Run("render", "--out", "victim/notes.txt/sub");
+
+        Assert.Equal((2, $"error: render --out victim/notes.txt/sub: {cli.Path("victim/notes.txt")} is a file, not a directory; give a path under a directory\n"),
+            (render.Exit, render.Error));
+        Assert.Equal("x\n", File.ReadAllText(cli.Path("victim/notes.txt")));
+    }
+
+    [Fact]
+    public async Task Render_to_a_directory_that_cannot_be_written_is_one_line_with_exit_2()
+    {
+        using var cli = new CliRun();
+
+        var render = await cli.Run("render", "--out", "/proc/kata-argo-render-test");
+
+        Assert.Equal(2, render.Exit);
+        Assert.StartsWith("error: render --out /proc/kata-argo-render-test: cannot be written (", render.Error);
+        Assert.EndsWith("); give a directory you can write\n", render.Error);
+        Assert.Single(render.Error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("render --frobnicate", "unknown option '--frobnicate' for render")]
+    [InlineData("template --frobnicate", "unknown option '--frobnicate' for template")]
+    public async Task An_unknown_option_is_named_as_an_option_of_its_command(string args, string expected)
+    {
+        using var cli = new CliRun();
+
+        var (exit, output, error) = await cli.Run(args.Split(' '));
+
+        Assert.Equal((2, "", $"error: {expected} (see kata-argo --help)\n"), (exit, output, error));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 
     [Fact]

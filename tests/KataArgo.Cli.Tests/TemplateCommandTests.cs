@@ -53,9 +53,9 @@ public class TemplateCommandTests
 
     public static TheoryData<string, string[], string> BadInputs() => new()
     {
-        { "no verification pod", [], "error: " + VerificationPodRules.Missing },
-        { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod is a 'Deployment', not a Pod: pass a manifest with kind: Pod" },
-        { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: " + VerificationPodRules.NoNodePlaceholder },
+        { "no verification pod", [], "error: defaults.verificationPod: a value is required; pass the Pod manifest with --set-file defaults.verificationPod=pod.yaml" },
+        { "not a pod", ["--set-file", "defaults.verificationPod=deployment.yaml"], "error: defaults.verificationPod: the manifest is a Deployment, not a Pod" },
+        { "no node placeholder", ["--set-file", "defaults.verificationPod=unpinned.yaml"], "error: defaults.verificationPod: the manifest does not use ${NODE}; pin the pod to the node under test, e.g. spec.nodeSelector: {kubernetes.io/hostname: ${NODE}}" },
         { "missing file", ["--set-file", "defaults.verificationPod=absent.yaml"], "error: --set-file defaults.verificationPod=absent.yaml: no such file" },
         { "missing values file", ["-f", "absent.yaml"], "error: -f absent.yaml: no such file" },
         { "values file is a directory", ["-f", "folder/"], "error: -f folder/: is a directory; give a file" },
@@ -63,7 +63,7 @@ public class TemplateCommandTests
         { "unknown value", ["--set", "defaults.drianEnabled=true", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: unknown key 'defaults.drianEnabled'" },
         { "set without value", ["--set", "defaults.helmRelease"], "error: --set 'defaults.helmRelease': expected key=value" },
         { "bad namespace", ["-n", "Not_A_Namespace", "--set-file", "defaults.verificationPod=pod.yaml"], "error: -n 'Not_A_Namespace' is not a namespace name; use lowercase letters, digits and '-' (at most 63)\n" },
-        { "number for a duration", ["--set", "defaults.drainTimeout=10", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.drainTimeout: '10' is not a duration; use a Go duration such as 300s, 10m or 1h30m\n" },
+        { "number for a duration", ["--set", "defaults.drainTimeout=10", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.drainTimeout: '10' is not a duration; use whole hours, minutes and seconds such as 300s, 10m or 1h30m\n" },
         { "duration over the maximum", ["--set", "defaults.verificationTimeout=2h", "--set-file", "defaults.verificationPod=pod.yaml"], "error: values: defaults.verificationTimeout: '2h' is longer than the maximum 1h\n" },
     };
 

@@ -145,7 +145,7 @@ public partial class WorkflowStructureTests
         }
         var volume = Assert.Single(_graph.Spec.Volumes!, v => v.ConfigMap is not null);
         Assert.Equal(new LifecycleOptions().StepsConfigMapName, volume.ConfigMap!.Name);
-        Assert.Equal(StepScripts.Steps.Concat(StepScripts.Libraries).Append(KataDeployVersions.File).Order(),
+        Assert.Equal(StepScripts.Steps.Concat(StepScripts.Libraries).Append(KataDeployVersions.File).Append(VerificationPodManifest.File).Order(),
             StepScripts.EmbeddedFiles().Order());
     }
 

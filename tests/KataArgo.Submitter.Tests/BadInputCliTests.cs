@@ -26,6 +26,18 @@ public class BadInputCliTests
         Assert.Empty(server.Requests);
     }
 
+    [Theory]
+    [MemberData(nameof(DurationCases.Refused), MemberType = typeof(DurationCases))]
+    public async Task Submit_refuses_a_duration_with_the_table_s_message_before_sending_anything(string parameter, string value, string error)
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+
+        var submit = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.30.0", "-p", $"{parameter}={value}");
+
+        Assert.Equal((2, "error: " + error + "\n"), (submit.ExitCode, submit.Error));
+        Assert.Empty(server.Requests);
+    }
+
     public static TheoryData<string> PodCases() =>
         [.. BadInput.Cases.Where(c => c.Layer == "cluster" && c.Parameters.ContainsKey("verification-pod")).Select(c => c.Id)];
 

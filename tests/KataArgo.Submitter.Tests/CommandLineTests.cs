@@ -31,16 +31,53 @@ public class CommandLineTests
         Assert.Contains("Usage:", result.Out);
     }
 
-    [Fact]
-    public async Task A_malformed_kubeconfig_is_named_with_its_problem_and_exit_2()
+    private const string Cluster = "clusters:\n- name: c\n  cluster: {server: \"https://10.96.0.1:6443\"}\n";
+    private const string User = "users:\n- name: u\n  user: {token: x}\n";
+    private const string Context = "contexts:\n- name: a\n  context: {cluster: c, user: u}\n";
+
+    public static TheoryData<string, string, string> BadKubeconfigs => new()
     {
-        var path = KubeConfig("apiVersion: v1\nkind: Config\nclusters: [\n");
+        { "plan", "apiVersion: v1\nkind: Config\n\ngarbage: [\n", "not valid YAML: line 4, column 10: '[' is not closed: no matching ']' follows" },
+        { "submit", "apiVersion: v1\nkind: Config\nclusters: {name: c\nusers: []\n", "not valid YAML: line 3, column 11: '{' is not closed: no matching '}' follows" },
+        { "status", "apiVersion: v1\nkind: Config\nclusters: 5\n", "not a valid kubeconfig: line 3, column 11: the value has the wrong type for its field (clusters: 5); compare with kubectl config view" },
+        { "plan", "", "the file is empty; write the cluster, user and context into it (kubectl config set-cluster, set-credentials, set-context, use-context) or point KUBECONFIG/--kubeconfig at another file" },
+        { "plan", "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+            "no current-context and no contexts (contexts: []); add one: kubectl config set-context NAME --cluster=CLUSTER --user=USER, then kubectl config use-context NAME" },
+        { "submit", Cluster + Context + User, "no current-context; pass --context NAME or run kubectl config use-context NAME (its contexts: a)" },
+        { "recover", Cluster + Context + User + "current-context: b\n", "current-context 'b' is not among its contexts (a); pass --context NAME or run kubectl config use-context NAME" },
+        { "plan", "clusters: []\n" + Context + User + "current-context: a\n",
+            "context 'a' names cluster 'c', which is not among its clusters (it has none: clusters: []); add it: kubectl config set-cluster c --server=https://HOST:6443" },
+        { "watch", "clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: true}\n" + Context + User + "current-context: a\n",
+            "cluster 'c' has no server; set clusters[].cluster.server (kubectl config set-cluster c --server=https://HOST:6443)" },
+        { "status", Cluster + Context + "users: []\ncurrent-context: a\n",
+            "context 'a' names user 'u', which is not among its users (it has none: users: []); add it: kubectl config set-credentials u ..." },
+    };
 
-        var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = path }, null, "submit", "-p", "target-version=3.30.0");
+    [Theory]
+    [MemberData(nameof(BadKubeconfigs))]
+    public async Task A_kubeconfig_that_cannot_be_used_is_named_with_what_is_missing_and_exit_2(string command, string content, string problem)
+    {
+        var path = KubeConfig(content);
+        string[] args = command switch
+        {
+            "plan" or "submit" => [command, "-p", "target-version=3.30.0"],
+            _ => [command, Sunny],
+        };
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith($"error: kubeconfig {path}: not a valid kubeconfig: line ", result.Error);
-        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = path }, null, args);
+
+        Assert.Equal((2, "", $"error: kubeconfig {path}: {problem}\n"), (result.ExitCode, result.Out, result.Error));
+    }
+
+    [Fact]
+    public async Task A_context_flag_that_the_kubeconfig_lacks_is_named()
+    {
+        var path = KubeConfig(Cluster + Context + User + "current-context: a\n");
+
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "plan", "-p", "target-version=3.30.0", "--kubeconfig", path, "--context", "prod");
+
+        Assert.Equal((2, $"error: kubeconfig {path}: --context 'prod' is not among its contexts (a); pass --context NAME or run kubectl config use-context NAME\n"),
+            (result.ExitCode, result.Error));
     }
 
     [Fact]
@@ -98,7 +135,7 @@ public class CommandLineTests
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("HTTP 403 Forbidden", result.Error);
         Assert.Contains("accepted the credentials but they may not do this", result.Error);
-        Assert.Contains("lacks an RBAC permission in namespace argo", result.Error);
+        Assert.Contains("the token's account may not get workflowtemplates.argoproj.io in namespace argo", result.Error);
         Assert.DoesNotContain("refused the credentials", result.Error);
     }
 
@@ -112,6 +149,37 @@ public class CommandLineTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"error: ARGO_SERVER / --argo-server '{server}' is not host:port; give the port too", result.Error);
+    }
+
+    [Theory]
+    [InlineData("watch")]
+    [InlineData("status")]
+    [InlineData("recover")]
+    public async Task An_unknown_option_is_not_taken_for_the_run_s_name(string command)
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, command, "--follow");
+
+        Assert.Equal((2, $"error: unknown option '--follow' for {command}; give the run's NAME and the options of kata-argo {command} --help\n"), (result.ExitCode, result.Error));
+    }
+
+    [Fact]
+    public async Task An_Argo_server_port_out_of_range_is_named_as_such()
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-s", "localhost:99999", "-p", "target-version=3.30.0");
+
+        Assert.Equal((2, "error: ARGO_SERVER / --argo-server 'localhost:99999': port 99999 is out of range; use a port from 1 to 65535, e.g. localhost:2746\n"),
+            (result.ExitCode, result.Error));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:abc", "abc", "127.0.0.1")]
+    [InlineData("argo-server.argo:27x6", "27x6", "argo-server.argo")]
+    public async Task An_Argo_server_port_that_is_not_a_number_is_named_as_such(string server, string port, string host)
+    {
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-s", server, "-p", "target-version=3.30.0");
+
+        Assert.Equal((2, $"error: ARGO_SERVER / --argo-server '{server}': port '{port}' is not a number; use a port from 1 to 65535, e.g. {host}:2746\n"),
+            (result.ExitCode, result.Error));
     }
 
     [Fact]

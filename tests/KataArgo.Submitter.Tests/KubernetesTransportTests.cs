@@ -30,7 +30,7 @@ public class KubernetesTransportTests
         await using var api = await FakeKubernetesApi.StartAsync();
         var env = KubeEnvironment(api);
         env["ARGO_SERVER"] = "argo-server.argo:2746"; // --kube wins over a configured Argo server
-        var result = await CliRunner.RunAsync(env, null, "submit", "--kube", "-p", "target-version=3.29.0", "--name", Sunny, "--watch");
+        var result = await CliRunner.RunAsync(env, null, "submit", "--kube", "-p", "target-version=3.30.0", "--name", Sunny, "--watch");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(api.Violations);
@@ -40,7 +40,7 @@ public class KubernetesTransportTests
         Assert.Equal("kata-lifecycle-manager", (string?)created["spec"]!["workflowTemplateRef"]!["name"]);
         Assert.Equal("upgrade-all-nodes", (string?)created["spec"]!["entrypoint"]);
         Assert.Equal("kata-lifecycle-manager", (string?)created["metadata"]!["labels"]!["workflows.argoproj.io/workflow-template"]);
-        Assert.Equal("""[{"name":"target-version","value":"3.29.0"}]""", created["spec"]!["arguments"]!["parameters"]!.ToJsonString());
+        Assert.Equal("""[{"name":"target-version","value":"3.30.0"}]""", created["spec"]!["arguments"]!["parameters"]!.ToJsonString());
         Assert.Contains(api.Requests, r => r.StartsWith("GET /apis/argoproj.io/v1alpha1/namespaces/argo/workflows?", StringComparison.Ordinal)
             && r.Contains("fieldSelector=metadata.name%3D" + Sunny) && r.Contains("watch=true"));
     }
@@ -50,7 +50,7 @@ public class KubernetesTransportTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         api.Scenario = "rainy";
-        var result = await CliRunner.RunAsync(KubeEnvironment(api), null, "submit", "-p", "target-version=3.29.0", "--wait");
+        var result = await CliRunner.RunAsync(KubeEnvironment(api), null, "submit", "-p", "target-version=3.30.0", "--wait");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("node node-b failed at step verify", result.Error);
@@ -62,7 +62,7 @@ public class KubernetesTransportTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         api.TemplateInstalled = false;
-        var result = await CliRunner.RunAsync(KubeEnvironment(api), null, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(KubeEnvironment(api), null, "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace argo (from the kubeconfig context; the Kubernetes API at", result.Error);
@@ -74,7 +74,7 @@ public class KubernetesTransportTests
     public async Task Refused_credentials_exit_3_naming_the_url()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
-        var result = await CliRunner.RunAsync(KubeEnvironment(api, token: "wrong"), null, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(KubeEnvironment(api, token: "wrong"), null, "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"GET {api.Url}/apis/argoproj.io/v1alpha1/namespaces/argo/workflowtemplates/kata-lifecycle-manager: HTTP 401 Unauthorized", result.Error);
@@ -83,7 +83,7 @@ public class KubernetesTransportTests
     [Fact]
     public async Task No_kubeconfig_and_no_Argo_server_exits_3_saying_what_to_configure()
     {
-        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "submit", "-p", "target-version=3.30.0");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("no Kubernetes configuration found: set KUBECONFIG", result.Error);
     }

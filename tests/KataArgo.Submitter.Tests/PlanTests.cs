@@ -7,11 +7,11 @@ namespace KataArgo.Submitter.Tests;
 public class PlanTests
 {
     [Theory]
-    [InlineData("plan-gpu-selector", "-p", "target-version=3.29.0", "-p", "node-selector=nvidia.com/gpu.present=true")]
-    [InlineData("plan-all-nodes", "-p", "target-version=3.29.0")]
-    [InlineData("plan-nodes-list", "-p", "target-version=3.29.0", "-p", "nodes=node-c,node-a", "-p", "drain-enabled=true")]
-    [InlineData("plan-taint", "-p", "target-version=3.29.0", "-p", "node-taint-key=nvidia.com/gpu", "-p", "node-taint-value=present")]
-    [InlineData("plan-nothing-to-do", "-p", "target-version=3.29.0", "-p", "nodes=node-b")]
+    [InlineData("plan-gpu-selector", "-p", "target-version=3.30.0", "-p", "node-selector=nvidia.com/gpu.present=true")]
+    [InlineData("plan-all-nodes", "-p", "target-version=3.30.0")]
+    [InlineData("plan-nodes-list", "-p", "target-version=3.30.0", "-p", "nodes=node-c,node-a", "-p", "drain-enabled=true")]
+    [InlineData("plan-taint", "-p", "target-version=3.30.0", "-p", "node-taint-key=nvidia.com/gpu", "-p", "node-taint-value=present")]
+    [InlineData("plan-nothing-to-do", "-p", "target-version=3.30.0", "-p", "nodes=node-b")]
     public async Task Plan(string snapshot, params string[] args)
     {
         await using var api = await FakeKubernetesApi.StartAsync();
@@ -23,12 +23,51 @@ public class PlanTests
         Snapshot.Verify($"cli/{snapshot}.txt", result.Out);
     }
 
+    /// <summary>
+    /// The first example of docs/cli.md is this run: the fake cluster with its release's Helm
+    /// record (3.29.0) and the target (3.30.0) both rendered by the real Helm 4 from the real charts.
+    /// </summary>
+    [RealToolsFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_docs_example_is_what_plan_prints()
+    {
+        const string command = "kata-argo plan -p target-version=3.30.0 -p node-selector=nvidia.com/gpu.present=true";
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.AddHelmRelease("kata-deploy", "kube-system", 1, "3.29.0", HelmOnPath.Render("3.29.0", []), []);
+        using var helm = HelmOnPath.Printing(HelmOnPath.Render("3.30.0", StagedChanges.StageValues([])));
+        var env = new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig(), ["PATH"] = $"{helm.Directory}:/usr/bin:/bin" };
+
+        var result = await CliRunner.RunAsync(env, null, ["plan", .. command.Split(' ')[2..]]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var docs = File.ReadAllText(Repo.Path("docs", "cli.md"));
+        var start = docs.IndexOf($"```console\n$ {command}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/cli.md has no example of '{command}'");
+        var end = docs.IndexOf("```\n", start + 10, StringComparison.Ordinal);
+        Snapshot.VerifyFile("docs/cli.md", docs[..start] + $"```console\n$ {command}\n{result.Out}" + docs[end..]);
+    }
+
+    [Theory]
+    [InlineData("kata-deploy-too-old", "3.28.0", "3.30.0")]
+    [InlineData("target-too-old", "3.29.0", "3.28.0")]
+    public async Task Plan_refuses_a_kata_deploy_older_than_preflight_takes_in_preflight_s_words(string id, string release, string target)
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        RolloutFixture.SetChartVersion(api.Cluster, release);
+
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null, "plan", "-p", $"target-version={target}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"This run would be refused in preflight, and nothing would change:\n  {BadInput.Get(id).Error}\n", result.Out);
+        Assert.DoesNotContain("would be upgraded", result.Out);
+    }
+
     [Fact]
     public async Task Plan_uses_the_APIs_label_selector_and_lists_only_the_DaemonSets_scheduled_pods()
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null,
-            "plan", "-p", "target-version=3.29.0", "-p", "node-selector=nvidia.com/gpu.present=true");
+            "plan", "-p", "target-version=3.30.0", "-p", "node-selector=nvidia.com/gpu.present=true");
 
         Assert.Equal(0, result.ExitCode);
         var requests = api.Requests.Select(Uri.UnescapeDataString).ToList();
@@ -42,7 +81,7 @@ public class PlanTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null,
-            "plan", "-p", "target-version=3.29.0", "-p", "nodes=node-a,node-z");
+            "plan", "-p", "target-version=3.30.0", "-p", "nodes=node-a,node-z");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("error: nodes: no such node: node-z; check the names (kubectl get nodes)\n", result.Error);
@@ -53,7 +92,7 @@ public class PlanTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null,
-            "plan", "-p", "target-version=3.29.0", "-p", "helm-release=kata");
+            "plan", "-p", "target-version=3.30.0", "-p", "helm-release=kata");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no DaemonSet of Helm release kata in namespace kube-system", result.Error);
@@ -61,8 +100,8 @@ public class PlanTests
 
     [Theory]
     [InlineData("target-version is required; e.g. kata-argo plan -p target-version=3.29.0")]
-    [InlineData("node-selector: 'a b' is not a label selector", "-p", "target-version=3.29.0", "-p", "node-selector=a b")]
-    [InlineData("unknown parameter 'node'", "-p", "target-version=3.29.0", "-p", "node=node-a")]
+    [InlineData("node-selector: 'a b' is not a label selector", "-p", "target-version=3.30.0", "-p", "node-selector=a b")]
+    [InlineData("unknown parameter 'node'", "-p", "target-version=3.30.0", "-p", "node=node-a")]
     public async Task Invalid_plan_parameters_exit_2_before_any_request(string message, params string[] args)
     {
         await using var api = await FakeKubernetesApi.StartAsync();

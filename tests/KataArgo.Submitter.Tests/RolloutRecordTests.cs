@@ -89,7 +89,7 @@ public class RolloutRecordTests
 
     [Theory]
     [InlineData("status")]
-    [InlineData("plan", "-p", "target-version=3.29.0")]
+    [InlineData("plan", "-p", "target-version=3.30.0")]
     public async Task Bad_data_in_the_cluster_exits_1_naming_the_record_the_key_and_the_value(params string[] args)
     {
         await using var api = await FakeKubernetesApi.StartAsync();

@@ -14,7 +14,7 @@ public class RolloutStatusTests
         { "status-rollout-staged", "staged", ["node-b"], null, false },
         // Every node on the staged revision, finish's helm upgrade failed: rerun the same target.
         { "status-rollout-finishing", "finishing", ["infra-1", "node-10", "node-a", "node-b", "node-c"], null, false },
-        // The rollback upgraded the release back (OnDelete); node-a is back, node-b still on 3.29.0.
+        // The rollback upgraded the release back (OnDelete); node-a is back, node-b still on 3.30.0.
         { "status-rollout-rolling-back", "rolling-back", ["node-b"], ["node-a", "node-b"], true },
         { "status-rollout-completed", "completed", ["infra-1", "node-10", "node-a", "node-b", "node-c"], [], false },
         { "status-rollout-rolled-back", "rolled-back", [], [], true },
@@ -109,7 +109,7 @@ public class RolloutStatusTests
     }
 
     [Theory]
-    [InlineData("status takes only -p helm-release=... and -p helm-namespace=..., not -p target-version", "status", "-p", "target-version=3.29.0")]
+    [InlineData("status takes only -p helm-release=... and -p helm-namespace=..., not -p target-version", "status", "-p", "target-version=3.30.0")]
     [InlineData("helm-release is taken from the run kata-lifecycle-manager-7xk2p; do not pass -p helm-release with a run name", "status", "kata-lifecycle-manager-7xk2p", "-p", "helm-release=kata")]
     [InlineData("helm-namespace: 'Kube System' is not a namespace name", "status", "-p", "helm-namespace=Kube System")]
     public async Task Status_parameters_are_checked_before_any_request(string message, params string[] args)

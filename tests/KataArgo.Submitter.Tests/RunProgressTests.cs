@@ -16,8 +16,8 @@ public class RunProgressTests
         var run = Read(WorkflowReplay.Load("sunny"), int.MaxValue);
         Assert.Equal("Succeeded", run.Phase);
         Assert.Equal(["node-a", "node-b", "node-c"], run.Nodes.Select(n => n.Node));
-        Assert.All(run.Nodes, n => Assert.Equal(("completed", "3.29.0"), (n.Status, n.Version)));
-        Assert.Equal(("3.28.0", "3.29.0"), (run.FromVersion, run.TargetVersion));
+        Assert.All(run.Nodes, n => Assert.Equal(("completed", "3.30.0"), (n.Status, n.Version)));
+        Assert.Equal(("3.29.0", "3.30.0"), (run.FromVersion, run.TargetVersion));
         Assert.Equal(TimeSpan.FromSeconds(125), run.Nodes[0].Elapsed(DateTimeOffset.MaxValue));
         Assert.Null(run.Failure);
     }
@@ -29,7 +29,7 @@ public class RunProgressTests
         Assert.Equal("Failed", run.Phase);
         Assert.Equal(new RunFailure("node-b", "verify", "verification failed (pod phase Failed) after 56s"), run.Failure);
         Assert.Equal(["rolled-back", "rolled-back", NodeProgress.NotStarted], run.Nodes.Select(n => n.Status));
-        Assert.Equal(["3.28.0", "3.28.0", "3.28.0"], run.Nodes.Select(n => n.Version));
+        Assert.Equal(["3.29.0", "3.29.0", "3.29.0"], run.Nodes.Select(n => n.Version));
         Assert.True(run.Nodes[1].Failed);
         Assert.False(run.CleanupFailed);
         Assert.Contains(run.Events, e => e is { Subject: ProgressSubject.Node, Name: "node-b", Status: "failed" });

@@ -19,8 +19,8 @@ public sealed class StagedChangesTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         var config = new JsonObject { ["updateStrategy"] = new JsonObject { ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 2 } } };
-        api.AddHelmRelease("kata-deploy", "kube-system", 1, "4.0.0", Render("4.0.0", config), config);
-        using var helm = FakeHelm.Printing(Render("4.1.0", StagedChanges.StageValues(config)));
+        api.AddHelmRelease("kata-deploy", "kube-system", 1, "4.0.0", HelmOnPath.Render("4.0.0", config), config);
+        using var helm = HelmOnPath.Printing(HelmOnPath.Render("4.1.0", StagedChanges.StageValues(config)));
         var env = new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig(), ["PATH"] = $"{helm.Directory}:/usr/bin:/bin" };
 
         var result = await CliRunner.RunAsync(env, null, "plan", "-p", "target-version=4.1.0");
@@ -62,23 +62,6 @@ public sealed class StagedChangesTests
         Assert.Contains("Cluster-scoped changes of stage's upgrade: not shown: cannot read Helm's release Secrets in kube-system:", result.Out);
     }
 
-    private static string Render(string version, JsonObject values)
-    {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, values.ToJsonString());
-            var (exit, stdout, stderr) = RealTools.Run(RealTool.Helm4, "template", "kata-deploy", KataDeployCharts.ChartDirectory(version),
-                "-n", "kube-system", "--no-hooks", "-f", file);
-            Assert.True(exit == 0, stderr);
-            return stdout;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
     private static string Sorted(string json) => Sort(JsonNode.Parse(json))!.ToJsonString();
 
     private static JsonNode? Sort(JsonNode? node) => node switch
@@ -86,34 +69,4 @@ public sealed class StagedChangesTests
         JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new KeyValuePair<string, JsonNode?>(p.Key, Sort(p.Value)))),
         _ => node?.DeepClone(),
     };
-
-    /// <summary>A helm on PATH that records its arguments and the values file it was given, and prints a real render.</summary>
-    private sealed class FakeHelm : IDisposable
-    {
-        private FakeHelm(string directory) => Directory = directory;
-
-        public string Directory { get; }
-
-        public static FakeHelm Printing(string manifest)
-        {
-            var directory = System.IO.Directory.CreateTempSubdirectory("kata-argo-helm-").FullName;
-            File.WriteAllText(Path.Combine(directory, "manifest.yaml"), manifest);
-            var script = Path.Combine(directory, "helm");
-            File.WriteAllText(script, $"""
-                #!/bin/sh
-                printf '%s\n' "$@" > '{directory}/argv'
-                previous=""
-                for a in "$@"; do [ "$previous" = "-f" ] && cp "$a" '{directory}/values.json'; previous=$a; done
-                cat '{directory}/manifest.yaml'
-                """);
-            File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
-            return new FakeHelm(directory);
-        }
-
-        public string[] Argv() => File.ReadAllLines(Path.Combine(Directory, "argv"));
-
-        public string Values() => File.ReadAllText(Path.Combine(Directory, "values.json"));
-
-        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
-    }
 }

@@ -16,7 +16,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            "submit", "-p", "target-version=3.29.0", "--name", Sunny, "--watch");
+            "submit", "-p", "target-version=3.30.0", "--name", Sunny, "--watch");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(server.Violations);
@@ -32,7 +32,7 @@ public class SubmitTests
         await using var server = await FakeArgoServer.StartAsync();
         server.Scenario = "rainy";
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            "submit", "-p", "target-version=3.29.0", "--name", Rainy, "--watch");
+            "submit", "-p", "target-version=3.30.0", "--name", Rainy, "--watch");
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Empty(server.Violations);
@@ -47,14 +47,14 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            "submit", "-p", "target-version=3.29.0", "-p", "node-selector=nvidia.com/gpu.present=true", "-p", "drain-enabled=true");
+            "submit", "-p", "target-version=3.30.0", "-p", "node-selector=nvidia.com/gpu.present=true", "-p", "drain-enabled=true");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches("^kata-lifecycle-manager-[bcdfghjklmnpqrstvwxz2456789]{5}\n$", result.Out);
         var body = JsonSerializer.Deserialize<WorkflowSubmitRequest>(server.Requests.Single(r => r.Operation == "WorkflowService_SubmitWorkflow").Body!, ArgoJson.Options)!;
         Assert.Equal(("argo", "WorkflowTemplate", "kata-lifecycle-manager"), (body.Namespace, body.ResourceKind, body.ResourceName));
         Assert.Equal("upgrade-all-nodes", body.SubmitOptions!.EntryPoint);
-        Assert.Equal(["target-version=3.29.0", "node-selector=nvidia.com/gpu.present=true", "drain-enabled=true"], body.SubmitOptions.Parameters);
+        Assert.Equal(["target-version=3.30.0", "node-selector=nvidia.com/gpu.present=true", "drain-enabled=true"], body.SubmitOptions.Parameters);
         Assert.Equal(result.Out.Trim(), body.SubmitOptions.Name);
         Assert.Empty(server.Violations);
     }
@@ -65,7 +65,7 @@ public class SubmitTests
         await using var server = await FakeArgoServer.StartAsync();
         server.Scenario = "rainy";
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            "submit", "-p", "target-version=3.29.0", "--name", Rainy, "--wait");
+            "submit", "-p", "target-version=3.30.0", "--name", Rainy, "--wait");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"{Rainy}\n{Rainy} Failed\n", result.Out);
@@ -77,7 +77,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, token: "not-the-token"), null,
-            "submit", "-p", "target-version=3.29.0");
+            "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"GET http://{server.Address}/api/v1/workflow-templates/argo/kata-lifecycle-manager: HTTP 401 Unauthorized", result.Error);
@@ -93,7 +93,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, token: null), null,
-            "submit", "-p", "target-version=3.29.0", "--token", token);
+            "submit", "-p", "target-version=3.30.0", "--token", token);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -103,7 +103,7 @@ public class SubmitTests
         await using var server = await FakeArgoServer.StartAsync();
         server.TemplateInstalled = false;
         var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null,
-            "submit", "-n", "kata", "-p", "target-version=3.29.0");
+            "submit", "-n", "kata", "-p", "target-version=3.30.0");
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("WorkflowTemplate kata-lifecycle-manager not found in namespace kata", result.Error);
@@ -118,18 +118,18 @@ public class SubmitTests
         using var certificate = TestCertificate.SelfSigned();
         await using var server = await FakeArgoServer.StartAsync(certificate);
 
-        var refused = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-p", "target-version=3.29.0");
+        var refused = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-p", "target-version=3.30.0");
         Assert.Equal(3, refused.ExitCode);
         Assert.Contains($"https://{server.Address}/", refused.Error);
         Assert.Contains("-k/--insecure-skip-verify", refused.Error);
         Assert.Empty(server.Requests);
 
-        var skipped = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-k", "-p", "target-version=3.29.0");
+        var skipped = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-k", "-p", "target-version=3.30.0");
         Assert.True(skipped.ExitCode == 0, skipped.ToString());
 
         var fromEnvironment = CliRunner.ArgoEnvironment(server, secure: true);
         fromEnvironment["ARGO_INSECURE_SKIP_VERIFY"] = "true";
-        Assert.Equal(0, (await CliRunner.RunAsync(fromEnvironment, null, "submit", "-p", "target-version=3.29.0")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(fromEnvironment, null, "submit", "-p", "target-version=3.30.0")).ExitCode);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class SubmitTests
         await using var server = await FakeArgoServer.StartAsync();
         server.Fail("WorkflowTemplateService_GetWorkflowTemplate", 503, times: 2);
         var clock = new FastClock(CliRunner.RecordedStart);
-        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), clock, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), clock, "submit", "-p", "target-version=3.30.0");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(3, server.Count("WorkflowTemplateService_GetWorkflowTemplate"));
@@ -151,7 +151,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         server.Fail("WorkflowTemplateService_GetWorkflowTemplate", 503, times: 100);
-        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("HTTP 503 Service Unavailable", result.Error);
@@ -163,7 +163,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         server.Fail("WorkflowService_SubmitWorkflow", 400);
-        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.29.0");
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("HTTP 400 Bad Request", result.Error);
@@ -175,7 +175,7 @@ public class SubmitTests
     {
         await using var server = await FakeArgoServer.StartAsync();
         server.LoseNextSubmitAnswer = true;
-        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.29.0", "--name", Sunny);
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), null, "submit", "-p", "target-version=3.30.0", "--name", Sunny);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Sunny + "\n", result.Out);
@@ -188,7 +188,7 @@ public class SubmitTests
         var port = System.Net.Sockets.TcpListener.Create(0) is var listener && Start(listener) ? ((System.Net.IPEndPoint)listener.LocalEndpoint).Port : 0;
         listener.Stop(); // nothing listens there any more
         var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["ARGO_SERVER"] = $"127.0.0.1:{port}", ["ARGO_SECURE"] = "false" }, null,
-            "submit", "-p", "target-version=3.29.0");
+            "submit", "-p", "target-version=3.30.0");
 
         Assert.Equal(3, result.ExitCode);
         var lines = result.Error.TrimEnd('\n').Split('\n');

@@ -59,6 +59,10 @@ public static class BadInput
         text.Append("Every input KataArgo refuses, with the exact one-line error, the exit code, and how the tests prove that\n");
         text.Append("nothing was changed or sent. Generated from `tests/cases/bad-input.json`, which the tests of every layer\n");
         text.Append("read; regenerate with `UPDATE_SNAPSHOTS=1 dotnet test KataArgo.sln`.\n\n");
+        text.Append("The verification pod's own rules (what `verification-pod` and `defaults.verificationPod` must be) are\n");
+        text.Append("one table, `templates/steps/verification-pod-rules.json`, listed with their lines in the chart's README\n");
+        text.Append("(\"Verification pod rules\"); `tests/cases/verification-pod.json` runs preflight, `kata-argo submit`,\n");
+        text.Append("`kata-argo template` and `helm template` over the same manifests.\n\n");
         text.Append($"{Cases.Count} cases.\n");
         foreach (var (layer, title, proof) in Layers)
         {

@@ -25,7 +25,14 @@ internal static class RenderCommand
             if (ChartDirectory.WhyNotWritable(directory, files) is { } reason)
                 throw new UsageException($"render --out {shown}: the directory is not empty and is not the {ChartMetadata.Name} chart ({reason}); " +
                     "give a new or empty directory, or the chart's own");
-            ChartDirectory.Write(directory, files);
+            try
+            {
+                ChartDirectory.Write(directory, files);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"render --out {shown}: cannot be written ({e.Message}); give a directory you can write");
+            }
             console.Out.WriteLine($"wrote {files.Count} files to {shown}");
             return ExitCodes.Success;
         });
@@ -42,7 +49,11 @@ internal static class RenderCommand
         }
         foreach (var change in changes)
             console.Out.WriteLine(change);
-        console.Error.WriteLine($"error: {shownPath} differs from what the code renders in {changes.Count} files; run `kata-argo render --out {shownPath}`");
+        var count = changes.Count == 1 ? "1 file" : $"{changes.Count} files";
+        var next = ChartDirectory.WhyNotWritable(directory, files) is { } reason
+            ? $"render will not write it ({reason}): move what is not the chart's away, then run `kata-argo render --out {shownPath}`"
+            : $"run `kata-argo render --out {shownPath}`";
+        console.Error.WriteLine($"error: {shownPath} differs from what the code renders in {count}; {next}");
         return ExitCodes.Failed;
     }
 }

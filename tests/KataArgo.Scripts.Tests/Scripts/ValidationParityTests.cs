@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using KataArgo.Lifecycle;
+using KataArgo.Scripts.Tests.Harness;
 
 namespace KataArgo.Scripts.Tests.Scripts;
 
@@ -44,7 +43,7 @@ public sealed class ValidationParityTests
             foreach (var value in Samples[parameter.Kind].Append(new string('x', 300)).Append("a\tb"))
                 cases.Add((parameter, value));
 
-        var bash = RunCheckValue(cases.Select(c => (Kind(c.Parameter), c.Parameter.Name, c.Value)));
+        var bash = CheckValue.Run(cases.Select(c => (Kind(c.Parameter), c.Parameter.Name, c.Value)));
 
         for (var i = 0; i < cases.Count; i++)
         {
@@ -57,7 +56,7 @@ public sealed class ValidationParityTests
     [Fact]
     public void Bash_refuses_a_trailing_newline_that_a_dotnet_dollar_would_let_through()
     {
-        var bash = RunCheckValue([("release", "helm-release", "kata-deploy\n"), ("node", "node-name", "node-a\n"), ("version", "target-version", "3.30.0\n")]);
+        var bash = CheckValue.Run([("release", "helm-release", "kata-deploy\n"), ("node", "node-name", "node-a\n"), ("version", "target-version", "3.30.0\n")]);
 
         Assert.All(bash, message => Assert.StartsWith("error: ", message));
     }
@@ -80,39 +79,4 @@ public sealed class ValidationParityTests
         ParameterKind.VerificationPod => "pod64",
         _ => throw new ArgumentOutOfRangeException(nameof(parameter)),
     };
-
-    /// <summary>One bash process sources lib.sh and checks every case (NUL-separated in and out).</summary>
-    private static string[] RunCheckValue(IEnumerable<(string Kind, string Name, string Value)> cases)
-    {
-        var root = Directory.CreateTempSubdirectory("kata-parity-").FullName;
-        try
-        {
-            // The steps folder as the ConfigMap mounts it (lib.sh sources rollout.sh and kata-deploy.sh beside it).
-            foreach (var (file, script) in StepScripts.Files)
-                File.WriteAllText(Path.Combine(root, file), script);
-            var input = new StringBuilder();
-            foreach (var (kind, name, value) in cases)
-                input.Append(kind).Append('\0').Append(name).Append('\0').Append(value).Append('\0');
-            File.WriteAllText(Path.Combine(root, "cases"), input.ToString());
-            File.WriteAllText(Path.Combine(root, "check.sh"), """
-                source "$1/lib.sh"
-                while IFS= read -r -d '' kind && IFS= read -r -d '' name && IFS= read -r -d '' value; do
-                  (check_value "$kind" "$name" "$value") 2>&1 || true
-                  printf '\0'
-                done <"$1/cases"
-                """);
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(root, "check.sh"));
-            start.ArgumentList.Add(root);
-            start.Environment["TMPDIR"] = root;
-            using var process = Process.Start(start)!;
-            var text = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return [.. text.Split('\0')[..^1].Select(m => m.TrimEnd('\n'))];
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
 }

@@ -82,6 +82,27 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         });
     }
 
+    private readonly ConcurrentQueue<(string Method, Regex Path, int Code, string Body)> _failures = new();
+
+    /// <summary>
+    /// Answers requests of <paramref name="method"/> whose path matches <paramref name="path"/>
+    /// with <paramref name="code"/> and <paramref name="body"/> (a Kubernetes Status by default,
+    /// as the API server writes it for 403 and for a path it does not serve).
+    /// </summary>
+    public void Fail(string method, string path, int code, string? body = null) =>
+        _failures.Enqueue((method, new Regex(path), code, body ?? StatusBody(code, code switch
+        {
+            403 => "Forbidden",
+            404 => "NotFound",
+            _ => "InternalError",
+        }, code == 404 ? "the server could not find the requested resource" : $"request refused by the test ({code})").ToJsonString()));
+
+    /// <summary>A 403 as the API server writes it: "RESOURCE is forbidden: User \"tester\" cannot VERB resource ...".</summary>
+    public void Forbid(string method, string path, string verb, string resource, string group, string? ns) =>
+        Fail(method, path, 403, StatusBody(403, "Forbidden",
+            $"{resource}{(group.Length > 0 ? "." + group : "")} is forbidden: User \"tester\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {(ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"")}",
+            new JsonObject { ["group"] = group, ["kind"] = resource }).ToJsonString());
+
     private FakeKubernetesApi(WebApplication app) => _app = app;
 
     public static async Task<FakeKubernetesApi> StartAsync()
@@ -137,6 +158,13 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
             return;
         }
         var query = request.Query;
+        if (_failures.FirstOrDefault(f => f.Method == request.Method && f.Path.IsMatch(path)) is { Body: not null } failure)
+        {
+            context.Response.StatusCode = failure.Code;
+            context.Response.ContentType = failure.Body.StartsWith('{') ? "application/json" : "text/plain";
+            await context.Response.WriteAsync(failure.Body);
+            return;
+        }
         switch (request.Method, path)
         {
             case ("GET", "/api/v1/nodes"):
@@ -157,7 +185,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 if (Items("configMaps").FirstOrDefault(c => (string?)c["metadata"]!["namespace"] == m.Groups[1].Value && (string?)c["metadata"]!["name"] == m.Groups[2].Value) is { } configMap)
                     await Json(context, configMap);
                 else
-                    await Status(context, 404, "NotFound", $"configmaps \"{m.Groups[2].Value}\" not found");
+                    await Status(context, 404, "NotFound", $"configmaps \"{m.Groups[2].Value}\" not found", new JsonObject { ["name"] = m.Groups[2].Value, ["kind"] = "configmaps" });
                 break;
             case ("GET", _) when Secrets().Match(path) is { Success: true } && SecretsForbidden:
                 await Status(context, 403, "Forbidden", "secrets is forbidden: User \"tester\" cannot list resource \"secrets\" in API group \"\" in the namespace \"kube-system\"");
@@ -168,7 +196,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 break;
             case ("GET", _) when Template().Match(path) is { Success: true } m:
                 if (!TemplateInstalled || m.Groups[2].Value != LifecycleKeys.TemplateName)
-                    await Status(context, 404, "NotFound", $"workflowtemplates.argoproj.io \"{m.Groups[2].Value}\" not found");
+                    await Status(context, 404, "NotFound", $"workflowtemplates.argoproj.io \"{m.Groups[2].Value}\" not found", new JsonObject { ["name"] = m.Groups[2].Value, ["group"] = "argoproj.io", ["kind"] = "workflowtemplates" });
                 else
                     await Json(context, JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(new LifecycleOptions { Namespace = m.Groups[1].Value }), ArgoJson.Options)!);
                 break;
@@ -182,7 +210,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 if (_workflows.TryGetValue(m.Groups[2].Value, out var run))
                     await Json(context, State(m.Groups[2].Value, advance: true));
                 else
-                    await Status(context, 404, "NotFound", $"workflows.argoproj.io \"{m.Groups[2].Value}\" not found");
+                    await Status(context, 404, "NotFound", $"workflows.argoproj.io \"{m.Groups[2].Value}\" not found", new JsonObject { ["name"] = m.Groups[2].Value, ["group"] = "argoproj.io", ["kind"] = "workflows" });
                 break;
             default:
                 _violations.Enqueue($"unexpected request {request.Method} {path}");
@@ -272,15 +300,18 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
             ["items"] = new JsonArray([.. items.Select(i => i.DeepClone())]),
         });
 
-    private static Task Status(HttpContext context, int code, string reason, string message)
+    /// <param name="details">The API server's details: the object's name (a missing object), group and kind (the resource).</param>
+    private static Task Status(HttpContext context, int code, string reason, string message, JsonObject? details = null)
     {
         context.Response.StatusCode = code;
-        return Json(context, new JsonObject
-        {
-            ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
-            ["message"] = message, ["reason"] = reason, ["code"] = code,
-        });
+        return Json(context, StatusBody(code, reason, message, details));
     }
+
+    private static JsonObject StatusBody(int code, string reason, string message, JsonObject? details = null) => new()
+    {
+        ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
+        ["message"] = message, ["reason"] = reason, ["details"] = details ?? new JsonObject(), ["code"] = code,
+    };
 
     private static async Task Json(HttpContext context, JsonNode body)
     {

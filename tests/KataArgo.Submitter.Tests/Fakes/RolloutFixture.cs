@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace KataArgo.Submitter.Tests.Fakes;
 
 /// <summary>
-/// A rollout of release kata-deploy (kube-system) from 3.28.0 to 3.29.0 in the fake cluster, as
+/// A rollout of release kata-deploy (kube-system) from 3.29.0 to 3.30.0 in the fake cluster, as
 /// the step scripts leave it: the record ConfigMap in the workflow namespace, the staged
 /// DaemonSet revision (a newer ControllerRevision), the kata-deploy pods of the upgraded nodes
 /// on it, and the rollout label on the nodes the rollout touched.
@@ -24,9 +24,9 @@ public static class RolloutFixture
         ["chart"] = "oci://ghcr.io/kata-containers/kata-deploy-charts/kata-deploy",
         ["daemonset"] = "kata-deploy",
         ["pre-rollout-revision"] = "3",
-        ["pre-rollout-version"] = "3.28.0",
+        ["pre-rollout-version"] = "3.29.0",
         ["pre-rollout-update-strategy"] = """{"rollingUpdate":{"maxSurge":0,"maxUnavailable":1},"type":"RollingUpdate"}""",
-        ["target-version"] = "3.29.0",
+        ["target-version"] = "3.30.0",
         ["staged-revision"] = "4",
         ["phase"] = phase,
         ["runs"] = string.Join("\n", [Id, .. laterRuns]),
@@ -66,13 +66,13 @@ public static class RolloutFixture
         staged["metadata"]!["name"] = $"kata-deploy-{StagedHash}";
         staged["metadata"]!["uid"] = "5e6f7a8b-0004-4c1d-9e2f-3a4b5c6d7e8f";
         staged["metadata"]!["labels"]!["controller-revision-hash"] = StagedHash;
-        staged["data"]!["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "quay.io/kata-containers/kata-deploy:3.29.0";
+        staged["data"]!["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "quay.io/kata-containers/kata-deploy:3.30.0";
         staged["revision"] = 4;
         revisions.Add(staged);
         if (rolledBackTemplate)
             old["revision"] = 5;
         else
-            SetChartVersion(cluster, "3.29.0");
+            SetChartVersion(cluster, "3.30.0");
 
         foreach (var pod in cluster["pods"]!.AsArray().Select(p => p!.AsObject()))
             if (onStaged.Contains((string?)pod["spec"]!["nodeName"]) && pod["metadata"]!["labels"]!["name"]?.GetValue<string>() == "kata-deploy")
