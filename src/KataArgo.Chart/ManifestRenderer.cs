@@ -7,7 +7,8 @@ namespace KataArgo.Chart;
 
 /// <summary>
 /// The plain manifests `helm template` would render for given values (ServiceAccount, RBAC, the
-/// steps ConfigMap, WorkflowTemplate), for GitOps and kubectl users without Helm.
+/// steps ConfigMap, WorkflowTemplate), for GitOps and kubectl users without Helm: the same objects,
+/// in the same order and under the same <c># Source:</c> headers (see <see cref="HelmManifestOrder"/>).
 /// </summary>
 public static class ManifestRenderer
 {
@@ -23,12 +24,18 @@ public static class ManifestRenderer
             Text(values, "defaults.verificationNamespace"),
             Text(values, "defaults.helmRelease"),
             SuffixOf(Text(values, ChartValues.KataDeploySuffixPath)));
-        var documents = new List<JsonNode?> { ToNode(RbacManifests.ServiceAccount(target, labels)) };
-        documents.AddRange(RbacManifests.Rbac(target, labels).Select(ToNode));
-        documents.Add(ToNode(StepsConfigMap.Build(target.WorkflowNamespace, labels)));
-        documents.Add(JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options));
-        return ArgoYaml.SerializeAll(documents);
+        var workflow = JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options);
+        return HelmManifestOrder.Stream(ChartMetadata.Name,
+        [
+            Manifest(ChartMetadata.Templates.ServiceAccount, ToNode(RbacManifests.ServiceAccount(target, labels))),
+            .. RbacManifests.Rbac(target, labels).Select(o => Manifest(ChartMetadata.Templates.Rbac, ToNode(o))),
+            Manifest(ChartMetadata.Templates.StepsConfigMap, ToNode(StepsConfigMap.Build(target.WorkflowNamespace, labels))),
+            Manifest(ChartMetadata.Templates.WorkflowTemplate, workflow!),
+        ]);
     }
+
+    private static RenderedManifest Manifest(string templatePath, JsonNode node) =>
+        new(templatePath, node["kind"]!.GetValue<string>(), ArgoYaml.Serialize(node));
 
     public static LifecycleOptions LifecycleOptionsFrom(JsonObject values, IReadOnlyDictionary<string, string> labels) => new()
     {
@@ -51,5 +58,5 @@ public static class ManifestRenderer
 
     private static string Text(JsonObject values, string path) => ChartValues.Lookup(values, path)?.GetValue<string>() ?? "";
 
-    private static JsonNode? ToNode(object kubernetesObject) => KubernetesObjectsJson.ToNode(kubernetesObject);
+    private static JsonNode ToNode(object kubernetesObject) => KubernetesObjectsJson.ToNode(kubernetesObject);
 }

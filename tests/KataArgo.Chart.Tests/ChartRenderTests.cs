@@ -42,7 +42,7 @@ public partial class ChartRenderTests
             var manifests = ManifestRenderer.Render(values);
             Assert.Empty(ManifestLinter.Lint("template.yaml", manifests).Select(f => f.ToString()));
             Assert.Equal(
-                ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Role", "RoleBinding", "Role", "RoleBinding", "ConfigMap", "WorkflowTemplate"],
+                ["ServiceAccount", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Role", "Role", "Role", "RoleBinding", "RoleBinding", "RoleBinding", "WorkflowTemplate"],
                 ArgoYaml.LoadAll(manifests).Select(d => d.Root!["kind"]!.ToString()));
         }
     }

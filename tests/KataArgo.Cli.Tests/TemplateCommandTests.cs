@@ -24,6 +24,36 @@ public class TemplateCommandTests
         Assert.Equal("true", parameters.Single(p => p!["name"]!.ToString() == "drain-enabled")!["value"]!.ToString());
     }
 
+    public static TheoryData<string> Helms() => new(RealTool.Helms.Select(h => h.Name));
+
+    /// <summary>
+    /// The command's stream lines up with the real `helm template` of the committed chart for the same
+    /// values: the same documents in the same order, each under the same <c>---</c> and <c># Source:</c>
+    /// lines (the chart tests compare the objects themselves, for every value).
+    /// </summary>
+    [RealToolsTheory]
+    [MemberData(nameof(Helms))]
+    public async Task Template_prints_the_documents_of_helm_template_in_its_order(string helm)
+    {
+        using var cli = new CliRun();
+        var pod = cli.Write("pod.yaml", Samples.CudaVerificationPod);
+        string[] values = ["--set", "defaults.helmNamespace=kata-system,defaults.verificationNamespace=kata-checks,kataDeploy.multiInstallSuffix=gpu",
+            "--set-file", $"defaults.verificationPod={pod}"];
+
+        var (exit, output, error) = await cli.Run(["template", "-n", "workflows", .. values]);
+        var fromHelm = RealTools.Run(RealTool.Helms.Single(h => h.Name == helm),
+            ["template", ChartMetadata.Name, Repo.Path(ChartMetadata.DefaultDirectory), "--set", "argoNamespace=workflows", .. values]);
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.True(fromHelm.Exit == 0, fromHelm.Stderr);
+        Assert.Equal(Skeleton(fromHelm.Stdout), Skeleton(output));
+    }
+
+    /// <summary>The lines that frame a stream's documents and name them: ---, # Source:, and each object's kind, name and namespace.</summary>
+    private static string[] Skeleton(string stream) =>
+        [.. stream.Split('\n').Where(l => l == "---" || l.StartsWith("# Source: ", StringComparison.Ordinal) || l.StartsWith("kind: ", StringComparison.Ordinal)
+            || l.StartsWith("  name: ", StringComparison.Ordinal) || l.StartsWith("  namespace: ", StringComparison.Ordinal)).Select(l => l.Replace("\"", ""))];
+
     [Theory]
     [InlineData("--set", "defaults.activeDeadlineSeconds=3600")]
     [InlineData("-f", "deadline.yaml")]
