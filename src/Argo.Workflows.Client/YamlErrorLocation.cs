@@ -42,7 +42,10 @@ public static class YamlErrorLocation
 
     /// <summary>"line 4, column 10: what is wrong" (without the position when it is unknown), for a one-line error naming a file.</summary>
     public static string Describe(YamlException error) =>
-        (error.Start.Line > 0 ? $"line {error.Start.Line}, column {error.Start.Column}: " : "") + error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        (error.Start.Line > 0 ? $"line {error.Start.Line}, column {error.Start.Column}: " : "") + Words(error);
+
+    /// <summary>What is wrong, on one line, without the parser's final '.' (for a reader that prints the position its own way).</summary>
+    public static string Words(YamlException error) => error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
 
     /// <summary>The flow collection still open at index <paramref name="stop"/>, or where YamlDotNet's scanner stops before it (its error).</summary>
     private static Token? InnermostUnclosed(string yaml, int stop)
