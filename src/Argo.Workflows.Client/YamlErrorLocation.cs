@@ -5,9 +5,11 @@ namespace Argo.Workflows.Client;
 
 /// <summary>
 /// Where the author of a broken YAML text must look. YamlDotNet 18 reports a <c>[</c> or <c>{</c>
-/// that is never closed at the end of the stream (line N+1, column 1), and for one that spans lines
-/// it throws <see cref="InvalidOperationException"/> without any position; both are located here at
-/// the unclosed bracket. Any other error keeps YamlDotNet's own position.
+/// that is never closed at the end of the stream (line N+1, column 1), at the first later line it
+/// cannot read inside the brackets (a <c>- item</c> line: "did not find expected node content"), or,
+/// for one that spans lines, as an <see cref="InvalidOperationException"/> without any position;
+/// all are located here at the unclosed bracket and said in words. Any other error, including one
+/// inside brackets that are closed later, keeps YamlDotNet's own position and text.
 /// </summary>
 public static class YamlErrorLocation
 {
@@ -21,13 +23,18 @@ public static class YamlErrorLocation
     /// </summary>
     public static YamlException Locate(string yaml, Exception error)
     {
-        var atEnd = error is YamlException { Start.Index: var index } && yaml.AsSpan((int)Math.Min(index, yaml.Length)).Trim().IsEmpty;
-        if (error is not InvalidOperationException && !atEnd)
-            return error as YamlException ?? new YamlException(error.Message, error);
-        if (InnermostUnclosed(yaml) is not { } opener)
+        if (error is not (YamlException or InvalidOperationException))
+            return new YamlException(error.Message, error);
+        // Where the parser stopped: brackets opened after it are not the problem.
+        var stop = error is YamlException { Start.Index: var index } ? (int)Math.Min(index, yaml.Length) : yaml.Length;
+        var atEnd = error is InvalidOperationException || yaml.AsSpan(stop).Trim().IsEmpty;
+        if (InnermostUnclosed(yaml, stop) is not { } opener)
             return error as YamlException ?? new YamlException(IndentedLessThanKey, error);
+        var closedLater = ClosedLater(yaml, (int)opener.Start.Index);
+        if (!atEnd && closedLater)
+            return (YamlException)error;
         var (open, close) = opener is FlowSequenceStart ? ('[', ']') : ('{', '}');
-        var message = error is InvalidOperationException && ClosedLater(yaml, (int)opener.Start.Index)
+        var message = error is InvalidOperationException && closedLater
             ? IndentedLessThanKey
             : $"'{open}' is not closed: no matching '{close}' follows";
         return new YamlException(opener.Start, opener.End, message, error);
@@ -35,16 +42,19 @@ public static class YamlErrorLocation
 
     /// <summary>"line 4, column 10: what is wrong" (without the position when it is unknown), for a one-line error naming a file.</summary>
     public static string Describe(YamlException error) =>
-        (error.Start.Line > 0 ? $"line {error.Start.Line}, column {error.Start.Column}: " : "") + error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        (error.Start.Line > 0 ? $"line {error.Start.Line}, column {error.Start.Column}: " : "") + Words(error);
 
-    /// <summary>The flow collection still open where YamlDotNet's scanner stops (the end of the text or its error).</summary>
-    private static Token? InnermostUnclosed(string yaml)
+    /// <summary>What is wrong, on one line, without the parser's final '.' (for a reader that prints the position its own way).</summary>
+    public static string Words(YamlException error) => error.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+
+    /// <summary>The flow collection still open at index <paramref name="stop"/>, or where YamlDotNet's scanner stops before it (its error).</summary>
+    private static Token? InnermostUnclosed(string yaml, int stop)
     {
         var open = new Stack<Token>();
         var scanner = new Scanner(new StringReader(yaml), skipComments: true);
         try
         {
-            while (scanner.MoveNext())
+            while (scanner.MoveNext() && scanner.Current!.Start.Index < stop)
             {
                 switch (scanner.Current)
                 {

@@ -16,7 +16,7 @@ public static class KataArgoCli
         if (args.Length == 0)
             args = ["--help"];
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        if (parsed.Errors.Count > 0 || UnknownOption(root, parsed) is not null)
         {
             console.Error.WriteLine($"error: {UsageError(root, parsed)} (see kata-argo --help)");
             return ExitCodes.Usage;
@@ -60,8 +60,8 @@ public static class KataArgoCli
     private static string UsageError(RootCommand root, ParseResult parsed)
     {
         var command = parsed.CommandResult.Command;
-        if (command != root && parsed.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-')) is { } option)
-            return $"unknown option '{option}' for {command.Name}";
+        if (UnknownOption(root, parsed) is { } option)
+            return $"unknown option '{option}' for {command.Name}{ClusterOptions.WhyNotHere(command, option)}";
         if (command == root
             && parsed.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument) is { } token)
         {
@@ -76,6 +76,26 @@ public static class KataArgoCli
                 : $"unknown command '{token.Value}'; did you mean {closest}?";
         }
         return parsed.Errors[0].Message;
+    }
+
+    /// <summary>
+    /// The first token of a subcommand that looks like an option and is none of its options
+    /// (<c>-</c> alone is standard input). The parser leaves it unmatched, or, when the command
+    /// takes an argument, gives it to that argument (<c>lint --x FILE</c> would read <c>--x</c> as
+    /// the path and blame FILE); both are named here as the option, <c>--x=V</c> as <c>--x</c>.
+    /// </summary>
+    private static string? UnknownOption(RootCommand root, ParseResult parsed)
+    {
+        var command = parsed.CommandResult;
+        if (command.Command == root)
+            return null;
+        var suspects = command.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value)
+            .Concat(parsed.UnmatchedTokens)
+            .Where(t => t.Length > 1 && t.StartsWith('-'))
+            .ToHashSet(StringComparer.Ordinal);
+        return parsed.Tokens.Select(t => t.Value).FirstOrDefault(suspects.Contains) is { } token
+            ? token.Split('=', 2)[0]
+            : null;
     }
 
     private static void Report(CliConsole console, Exception e, bool verbose)

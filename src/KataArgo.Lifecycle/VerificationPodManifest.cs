@@ -50,7 +50,7 @@ public static partial class VerificationPodManifest
         if (manifest.Length == 0)
             return Refuse("missing");
         var objects = new List<JsonNode?>();
-        foreach (var document in rules.DocumentSeparator.Split(manifest))
+        foreach (var (document, linesBefore) in Documents(rules.DocumentSeparator, manifest))
         {
             if (LineStartingWithMarker().IsMatch(document))
                 return Unreadable(rules.Details["separator"]);
@@ -61,7 +61,9 @@ public static partial class VerificationPodManifest
             }
             catch (YamlException e)
             {
-                return Unreadable(((e.Start.Line > 0 ? $"line {e.Start.Line}: " : "") + e.Message).ReplaceLineEndings(" "));
+                return Unreadable(YamlErrorLocation.Describe(e.Start.Line > 0
+                    ? new YamlException(new Mark(e.Start.Index, e.Start.Line + linesBefore, e.Start.Column), e.End, e.Message, e)
+                    : e));
             }
             if (root is null)
                 continue;
@@ -120,6 +122,18 @@ public static partial class VerificationPodManifest
     };
 
     /// <summary>A line starting with --- that is not a separator: kubectl's YAMLReader refuses it.</summary>
+    /// <summary>The documents between separator lines, each with the number of the manifest's lines before its first line (to report a YAML error at the manifest's line).</summary>
+    private static IEnumerable<(string Text, int LinesBefore)> Documents(Regex separator, string manifest)
+    {
+        var start = 0;
+        foreach (Match match in separator.Matches(manifest))
+        {
+            yield return (manifest[start..match.Index], manifest.AsSpan(0, start).Count('\n'));
+            start = match.Index + match.Length;
+        }
+        yield return (manifest[start..], manifest.AsSpan(0, start).Count('\n'));
+    }
+
     [GeneratedRegex("(?m)^---")]
     private static partial Regex LineStartingWithMarker();
 }

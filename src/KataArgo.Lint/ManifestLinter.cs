@@ -36,7 +36,9 @@ public static class ManifestLinter
         }
         catch (YamlException e)
         {
-            findings.Add(new Finding(file, Map((int)e.Start.Line), Severity.Error, $"not valid YAML: {e.Message}"));
+            // A rendered template's column is not the template file's.
+            var column = e.Start.Line > 0 && lineOf is null ? $" at column {e.Start.Column}" : "";
+            findings.Add(new Finding(file, Map((int)e.Start.Line), Severity.Error, $"not valid YAML{column}: {YamlErrorLocation.Words(e)}"));
             return new LintReport(findings, 0, [], []);
         }
         var argoObjects = 0;

@@ -89,8 +89,7 @@ public static class StagedChanges
         try
         {
             secrets = await cluster.Call("GET", cluster.ApiUrl($"api/v1/namespaces/{ns}/secrets"),
-                () => cluster.Client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: $"owner=helm,name={release}", cancellationToken: cancellationToken),
-                notFound: () => new(FailureKind.Failed, $"namespace {ns} not found")).ConfigureAwait(false);
+                () => cluster.Client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: $"owner=helm,name={release}", cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (SubmitterException e) when (e.Kind != FailureKind.InvalidRequest)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
+using KataArgo.Testing;
 using YamlDotNet.Core;
 
 namespace Argo.Workflows.Client.Tests;
@@ -148,17 +149,16 @@ public class YamlReadingTests
         Assert.Equal(line, (int)error.Start.Line);
     }
 
+    /// <summary>tests/cases/malformed-yaml.json, which every reader of the CLI also passes (tests/KataArgo.Cli.Tests).</summary>
     [Theory]
-    [InlineData("apiVersion: v1\nkind: Config\n\ngarbage: [\n", 4, 10, "'[' is not closed: no matching ']' follows")]
-    [InlineData("kind: Workflow\nmetadata: {name: x\nspec: {}\n", 2, 11, "'{' is not closed: no matching '}' follows")]
-    [InlineData("a: [1, [2, 3]\nb: c\n", 1, 4, "'[' is not closed: no matching ']' follows")]
-    [InlineData("a: {b: c d\ne}\n", 1, 4, YamlErrorLocation.IndentedLessThanKey)]
-    [InlineData("a: b\n  c: d\n", 2, 4, "While scanning a plain scalar value, found invalid mapping.")]
-    public void A_YAML_error_is_reported_where_the_author_must_look(string yaml, int line, int column, string message)
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public void A_YAML_error_is_reported_where_the_author_must_look(string name)
     {
-        var error = Assert.ThrowsAny<YamlException>(() => ArgoYaml.LoadAll(yaml));
+        var malformed = MalformedYamlCases.Named(name);
 
-        Assert.Equal((line, column, message), ((int)error.Start.Line, (int)error.Start.Column, error.Message));
+        var error = Assert.ThrowsAny<YamlException>(() => ArgoYaml.LoadAll(malformed.Text));
+
+        Assert.Equal(malformed.Where, YamlErrorLocation.Describe(error));
     }
 
     [Fact]

@@ -7,6 +7,9 @@ internal sealed class CliRun : IDisposable
 
     public string WorkingDirectory { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kata-argo-cli-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The environment kata-argo sees (none unless a test sets it, e.g. KUBECONFIG).</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     public string Path(string relative) => System.IO.Path.Combine(WorkingDirectory, relative);
 
     public string Write(string relative, string content)
@@ -21,7 +24,7 @@ internal sealed class CliRun : IDisposable
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = await KataArgoCli.RunAsync(args, new CliConsole(output, error, WorkingDirectory, new Dictionary<string, string?>()));
+        var exit = await KataArgoCli.RunAsync(args, new CliConsole(output, error, WorkingDirectory, Environment));
         return (exit, output.ToString(), error.ToString());
     }
 

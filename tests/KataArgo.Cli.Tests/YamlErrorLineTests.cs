@@ -1,36 +1,89 @@
+using System.Text;
+using KataArgo.Testing;
+
 namespace KataArgo.Cli.Tests;
 
 /// <summary>
-/// A file the user gives with a bracket never closed is reported at that bracket's line (and column),
-/// by every command that reads YAML: not at the end of the file, not at line 1 (issue 11).
+/// Every command that reads YAML the user wrote names the place to look (line and column) and says
+/// what is wrong in words, the same for every reader: tests/cases/malformed-yaml.json run against
+/// the kubeconfig (every command that reads it), template -f, template --set-file
+/// defaults.verificationPod, submit -p verification-pod and lint (issue 11). Nothing is written.
 /// </summary>
 public class YamlErrorLineTests
 {
-    private const string UnclosedList = "defaults:\n  helmRelease: kata-deploy\n\nnodes: [\n";
-    private const string UnclosedMap = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: x\nspec: {}\n";
-
-    [Fact]
-    public async Task Lint_reports_the_line_of_the_unclosed_bracket()
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.SingleDocumentNames), MemberType = typeof(MalformedYamlCases))]
+    public async Task A_kubeconfig_is_refused_at_the_place_with_exit_2_by_every_command_that_reads_it(string name)
     {
+        var malformed = MalformedYamlCases.Named(name);
         using var cli = new CliRun();
-        cli.Write("list.yaml", UnclosedList);
-        cli.Write("map.yaml", UnclosedMap);
+        cli.Environment["KUBECONFIG"] = cli.Write("kc.yaml", malformed.Text);
+        string[][] commands =
+        [
+            ["plan", "-p", "target-version=3.30.0"],
+            ["submit", "-p", "target-version=3.30.0"],
+            ["watch", "kata-lifecycle-manager-7xk2p"],
+            ["status", "kata-lifecycle-manager-7xk2p"],
+            ["recover", "kata-lifecycle-manager-7xk2p"],
+        ];
 
-        var list = await cli.Run("lint", "list.yaml");
-        var map = await cli.Run("lint", "map.yaml");
+        foreach (var command in commands)
+        {
+            var result = await cli.Run(command);
 
-        Assert.Equal((1, "list.yaml:4: not valid YAML: '[' is not closed: no matching ']' follows\n"), (list.Exit, list.Out));
-        Assert.Equal((1, "map.yaml:3: not valid YAML: '{' is not closed: no matching '}' follows\n"), (map.Exit, map.Out));
+            Assert.Equal((command[0], 2, "", $"error: kubeconfig {cli.Path("kc.yaml")}: not valid YAML: {malformed.Where}\n"), (command[0], result.Exit, result.Out, result.Error));
+        }
     }
 
-    [Fact]
-    public async Task Template_names_the_values_file_with_line_and_column()
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public async Task A_values_file_is_refused_at_the_place_with_exit_2(string name)
     {
+        var malformed = MalformedYamlCases.Named(name);
         using var cli = new CliRun();
-        cli.Write("values.yaml", UnclosedList);
+        cli.Write("values.yaml", malformed.Text);
 
-        var (exit, output, error) = await cli.Run("template", "-f", "values.yaml");
+        var result = await cli.Run("template", "-f", "values.yaml");
 
-        Assert.Equal((2, "", "error: values file values.yaml: not valid YAML: line 4, column 8: '[' is not closed: no matching ']' follows\n"), (exit, output, error));
+        Assert.Equal((2, "", $"error: values file values.yaml: not valid YAML: {malformed.Where}\n"), result);
+        Assert.Equal([cli.Path("values.yaml")], cli.Files());
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public async Task A_verification_pod_file_is_refused_at_the_place_with_exit_2(string name)
+    {
+        var malformed = MalformedYamlCases.Named(name);
+        using var cli = new CliRun();
+        cli.Write("pod.yaml", malformed.Text);
+
+        var result = await cli.Run("template", "--set-file", "defaults.verificationPod=pod.yaml");
+
+        Assert.Equal((2, "", $"error: defaults.verificationPod: the manifest cannot be read as Kubernetes objects: {malformed.Where}\n"), result);
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public async Task A_verification_pod_parameter_is_refused_at_the_place_of_the_decoded_manifest_with_exit_2(string name)
+    {
+        var malformed = MalformedYamlCases.Named(name);
+        using var cli = new CliRun();
+
+        var result = await cli.Run("submit", "-p", "target-version=3.30.0", "-p", "verification-pod=" + Convert.ToBase64String(Encoding.UTF8.GetBytes(malformed.Text)));
+
+        Assert.Equal((2, "", $"error: verification-pod: the manifest cannot be read as Kubernetes objects: {malformed.Where}\n"), result);
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public async Task Lint_reports_the_place_as_a_finding(string name)
+    {
+        var malformed = MalformedYamlCases.Named(name);
+        using var cli = new CliRun();
+        cli.Write("workflow.yaml", malformed.Text);
+
+        var result = await cli.Run("lint", "workflow.yaml");
+
+        Assert.Equal((1, $"workflow.yaml:{malformed.Line}: not valid YAML at column {malformed.Column}: {malformed.Error}\n", "error: workflow.yaml: 1 problem, 0 warnings\n"), result);
     }
 }

@@ -251,7 +251,7 @@ public class ManifestLinterTests
     [Fact]
     public void Invalid_yaml_and_files_without_argo_objects_are_reported()
     {
-        Assert.Equal(["sample.yaml:1: not valid YAML: '[' is not closed: no matching ']' follows"], Lint("a: [\n"));
+        Assert.Equal(["sample.yaml:1: not valid YAML at column 4: '[' is not closed: no matching ']' follows"], Lint("a: [\n"));
         Assert.Equal(["sample.yaml:1: warning: no Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow found"], Lint("kind: ConfigMap\n"));
     }
 

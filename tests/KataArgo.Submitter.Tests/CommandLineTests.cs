@@ -159,7 +159,7 @@ public class CommandLineTests
     {
         var result = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, command, "--follow");
 
-        Assert.Equal((2, $"error: unknown option '--follow' for {command}; give the run's NAME and the options of kata-argo {command} --help\n"), (result.ExitCode, result.Error));
+        Assert.Equal((2, $"error: unknown option '--follow' for {command} (see kata-argo --help)\n"), (result.ExitCode, result.Error));
     }
 
     [Fact]

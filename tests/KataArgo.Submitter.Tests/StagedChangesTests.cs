@@ -62,6 +62,26 @@ public sealed class StagedChangesTests
         Assert.Contains("Cluster-scoped changes of stage's upgrade: not shown: cannot read Helm's release Secrets in kube-system:", result.Out);
     }
 
+    /// <summary>
+    /// A list is never 404 when its API is served (a namespace that does not exist lists no
+    /// Secrets), so a 404 here is an API that is not served, said as such: there is no "namespace
+    /// not found" for this request (its wording was removed as unreachable).
+    /// </summary>
+    [Fact]
+    public async Task Plan_names_a_404_on_listing_Secrets_as_an_API_not_served_and_still_plans_the_nodes()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.Fail("GET", "^/api/v1/namespaces/kube-system/secrets$", 404);
+
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null,
+            "plan", "-p", "target-version=3.30.0");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("would be upgraded", result.Out);
+        Assert.Contains($"Cluster-scoped changes of stage's upgrade: not shown: cannot read Helm's release Secrets in kube-system: the Kubernetes API at {api.Url} does not serve secrets (v1): ", result.Out);
+        Assert.DoesNotContain("not found", result.Out);
+    }
+
     private static string Sorted(string json) => Sort(JsonNode.Parse(json))!.ToJsonString();
 
     private static JsonNode? Sort(JsonNode? node) => node switch

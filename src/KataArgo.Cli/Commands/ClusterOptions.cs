@@ -27,6 +27,22 @@ internal sealed class ClusterOptions
     /// <summary>Kubernetes API only, with -n for the workflow namespace: plan.</summary>
     public static ClusterOptions AddKubernetesTo(Command command) => new ClusterOptions(true).Add(command);
 
+    /// <summary>
+    /// Why <paramref name="option"/> is not an option of <paramref name="command"/>, to follow
+    /// "unknown option": an Argo server option of a command that reads only the Kubernetes API
+    /// (plan) is said to be missing for that reason; anything else gets "".
+    /// </summary>
+    public static string WhyNotHere(Command command, string option)
+    {
+        var argoServerOnly = new ClusterOptions(false);
+        var names = new Option[] { argoServerOnly._server, argoServerOnly._secure, argoServerOnly._insecure, argoServerOnly._token, argoServerOnly._kube }
+            .SelectMany(o => o.Aliases.Append(o.Name));
+        var kubernetesOnly = command.Options.Any(o => o.Name == argoServerOnly._kubeconfig.Name) && command.Options.All(o => o.Name != argoServerOnly._server.Name);
+        return kubernetesOnly && names.Contains(option, StringComparer.Ordinal)
+            ? $"; {command.Name} reads only the Kubernetes API (kubeconfig), which is why there is no {option}"
+            : "";
+    }
+
     private ClusterOptions Add(Command command)
     {
         var options = _kubernetesOnly

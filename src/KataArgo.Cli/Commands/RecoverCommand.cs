@@ -26,7 +26,7 @@ internal static class RecoverCommand
         var cluster = ClusterOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => ClusterOptions.Run(console, async () =>
         {
-            var run = WatchCommand.CheckRunName(parsed.GetValue(name)!, "recover");
+            var run = WatchCommand.CheckRunName(parsed.GetValue(name)!);
             var mode = SubmitCommand.Mode(parsed, watch, wait);
             var extra = RunRequest.ParseAssignments(parsed.GetValue(parameters) ?? []);
             if (extra.FirstOrDefault(p => p.Key is "run" or "helm-release" or "helm-namespace") is { Key: { } fixedName })

@@ -22,7 +22,7 @@ internal static class StatusCommand
         var cluster = ClusterOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => ClusterOptions.Run(console, async () =>
         {
-            var runName = parsed.GetValue(name) is { } given ? WatchCommand.CheckRunName(given, "status") : null;
+            var runName = parsed.GetValue(name) is { } given ? WatchCommand.CheckRunName(given) : null;
             var release = Release(parsed.GetValue(parameters) ?? [], runName);
             var flags = cluster.Flags(parsed, console);
             if (runName is null)

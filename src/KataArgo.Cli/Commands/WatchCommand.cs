@@ -15,7 +15,7 @@ internal static class WatchCommand
         var cluster = ClusterOptions.AddTo(command);
         command.SetAction((parsed, cancellationToken) => ClusterOptions.Run(console, async () =>
         {
-            var run = CheckRunName(parsed.GetValue(name)!, "watch");
+            var run = CheckRunName(parsed.GetValue(name)!);
             var connection = ConnectionSettings.Resolve(cluster.Flags(parsed, console), console.Env);
             using var transport = WorkflowTransport.Create(connection, console.Clock, ClusterOptions.Retry(console));
             // Names a missing run before watching, and shows a finished one at once.
@@ -27,11 +27,9 @@ internal static class WatchCommand
 
     public static Argument<string> RunName(string description) => new("NAME") { Description = description };
 
-    /// <param name="command">The command, for an option the parser took for the run's name (<c>watch --foo</c>).</param>
-    public static string CheckRunName(string name, string command) =>
-        name.StartsWith('-')
-            ? throw new UsageException($"unknown option '{name}' for {command}; give the run's NAME and the options of kata-argo {command} --help")
-        : ParameterRules.IsDnsLabel(name) || name.Length <= 253 && name.Split('.').All(ParameterRules.IsDnsLabel)
+    /// <summary>The run's name as the user gave it; an option taken for it (<c>watch --foo</c>) is refused before, as an unknown option (KataArgoCli).</summary>
+    public static string CheckRunName(string name) =>
+        ParameterRules.IsDnsLabel(name) || name.Length <= 253 && name.Split('.').All(ParameterRules.IsDnsLabel)
             ? name
             : throw new UsageException($"'{name}' is not a workflow name; use lowercase letters, digits, '-' and '.'");
 }
