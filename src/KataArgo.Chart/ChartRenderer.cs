@@ -64,7 +64,7 @@ public static class ChartRenderer
     private static string WorkflowTemplateYaml()
     {
         var options = ManifestRenderer.LifecycleOptionsFrom(ChartValues.Defaults(), labels: new Dictionary<string, string>());
-        var node = JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(options), ArgoJson.Options)!.AsObject();
+        var node = ArgoJsonWriter.ToNode(LifecycleWorkflow.Build(options))!.AsObject();
         node["metadata"]!["namespace"] = HelmBindings.Token("argoNamespace");
         node["metadata"]!["labels"] = HelmBindings.LabelsToken;
         node["spec"]!["activeDeadlineSeconds"] = HelmBindings.Token(ChartValues.ActiveDeadlinePath);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
 using KataArgo.Lifecycle;
@@ -26,7 +25,7 @@ public static class ManifestRenderer
         var documents = new List<JsonNode?> { ToNode(RbacManifests.ServiceAccount(target, labels)) };
         documents.AddRange(RbacManifests.Rbac(target, labels).Select(ToNode));
         documents.Add(ToNode(StepsConfigMap.Build(target.WorkflowNamespace, labels)));
-        documents.Add(JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options));
+        documents.Add(ArgoJsonWriter.ToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels))));
         return ArgoYaml.SerializeAll(documents);
     }
 
