@@ -19,9 +19,8 @@ public static partial class ArgoYaml
     /// <summary>Keys written first, in this order, in every mapping; the rest keep their JSON order.</summary>
     private static readonly string[] LeadingKeys = ["apiVersion", "kind", "metadata", "name", "namespace"];
 
-    /// <summary>A model as YAML; a JSON tree (which a <see cref="JsonObject"/> argument binds to here) is written as it is.</summary>
-    public static string Serialize<T>(T value) =>
-        Serialize(value as JsonNode ?? JsonSerializer.SerializeToNode(value, ArgoJson.Options));
+    /// <summary>A model as YAML (its JSON by <see cref="ArgoJsonWriter.ToNode"/>); a JSON tree (which a <see cref="JsonObject"/> argument binds to here) is written as it is.</summary>
+    public static string Serialize<T>(T value) => Serialize(ArgoJsonWriter.ToNode(value));
 
     public static string Serialize(JsonNode? node) => SerializeAll([node]);
 

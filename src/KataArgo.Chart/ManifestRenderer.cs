@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Argo.Workflows.Client;
 using KataArgo.Lifecycle;
@@ -24,7 +23,7 @@ public static class ManifestRenderer
             Text(values, "defaults.verificationNamespace"),
             Text(values, "defaults.helmRelease"),
             SuffixOf(Text(values, ChartValues.KataDeploySuffixPath)));
-        var workflow = JsonSerializer.SerializeToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)), ArgoJson.Options);
+        var workflow = ArgoJsonWriter.ToNode(LifecycleWorkflow.Build(LifecycleOptionsFrom(values, labels)));
         return HelmManifestOrder.Stream(ChartMetadata.Name,
         [
             Manifest(ChartMetadata.Templates.ServiceAccount, ToNode(RbacManifests.ServiceAccount(target, labels))),

@@ -28,6 +28,19 @@ public partial class ChartRenderTests
         Assert.True(drift.Count == 0, "charts/kata-lifecycle-manager drifted; run `kata-argo render`:\n" + string.Join("\n", drift));
     }
 
+    [Theory]
+    [InlineData("{{ string.upcase chart }}", "string")]
+    [InlineData("{{ chart | array.size }}", "array")]
+    [InlineData("{{ nothing }}", "nothing")]
+    public void A_chart_template_naming_a_scriban_builtin_or_an_unknown_name_fails_the_render(string template, string name)
+    {
+        var model = new Scriban.Runtime.ScriptObject { ["chart"] = "kata" };
+
+        var error = Assert.ThrowsAny<Exception>(() => ChartTemplates.Render("x.sbn", template, model));
+
+        Assert.Contains($"`{name}` was not found", error.Message);
+    }
+
     [Fact]
     public void The_chart_lints_clean_for_both_argo_versions()
     {
