@@ -8,7 +8,11 @@ using YamlDotNet.Core;
 namespace KataArgo.Chart;
 
 /// <summary>A value the chart refuses; the message is one line naming the value and the fix.</summary>
-public sealed class ChartValuesException(string message) : Exception(message);
+/// <param name="key">The dotted values key at fault (defaults.drainTimeout), when there is one: where to look in a values file.</param>
+public sealed class ChartValuesException(string message, string? key = null) : Exception(message)
+{
+    public string? Key { get; } = key;
+}
 
 /// <summary>
 /// Values as Helm computes them: chart defaults, then each -f file, then --set, --set-string and
@@ -47,12 +51,12 @@ public static class ChartValuesLoader
     {
         foreach (var value in ChartValues.All)
             if (ParameterError(value, ChartValues.Lookup(values, value)) is { } error)
-                throw new ChartValuesException(error);
+                throw new ChartValuesException(error, value.Path);
         var errors = Schema.Value.Validate(values.ToJsonString());
         if (errors.Count > 0)
-            throw new ChartValuesException(Describe(errors.First(), values));
+            throw new ChartValuesException(Describe(errors.First(), values), KeyOf(errors.First()));
         if (VerificationPodRules.Check(ChartValues.Lookup(values, ChartValues.Get(ChartValues.VerificationPodPath))?.ToString()) is { } podError)
-            throw new ChartValuesException(podError);
+            throw new ChartValuesException(podError, ChartValues.VerificationPodPath);
     }
 
     /// <summary>
@@ -100,7 +104,7 @@ public static class ChartValuesLoader
             else if (value is JsonObject map && target[key] is JsonObject existing)
                 Merge(existing, map, prefix + key + ".");
             else if (target[key] is JsonObject)
-                throw new ChartValuesException($"values: {prefix}{key}: {value.ToJsonString()} is not a mapping; give the keys under {prefix}{key} ({string.Join(", ", ValidKeys(prefix + key + ".x"))})");
+                throw new ChartValuesException($"values: {prefix}{key}: {value.ToJsonString()} is not a mapping; give the keys under {prefix}{key} ({string.Join(", ", ValidKeys(prefix + key + ".x"))})", prefix + key);
             else
                 target[key] = value.DeepClone();
         }
@@ -122,12 +126,18 @@ public static class ChartValuesLoader
             node[key[^1]] = value;
     }
 
-    private static string Describe(ValidationError error, JsonObject values)
+    /// <summary>The dotted key a schema error is about: for an unknown key, the unknown key itself.</summary>
+    private static string KeyOf(ValidationError error)
     {
         var path = (error.Path ?? "").TrimStart('#', '/').Replace('/', '.');
-        var key = error.Property is { Length: > 0 } property && !path.EndsWith(property, StringComparison.Ordinal)
+        return error.Property is { Length: > 0 } property && !path.EndsWith(property, StringComparison.Ordinal)
             ? (path.Length > 0 ? path + "." : "") + property
             : path;
+    }
+
+    private static string Describe(ValidationError error, JsonObject values)
+    {
+        var key = KeyOf(error);
         return error.Kind switch
         {
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>

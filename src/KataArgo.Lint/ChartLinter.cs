@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Argo.Workflows.Client;
 using KataArgo.Chart;
+using YamlDotNet.Core;
 
 namespace KataArgo.Lint;
 
@@ -57,13 +58,27 @@ public static partial class ChartLinter
             return result;
         }
         var chart = ArgoYaml.Load(File.ReadAllText(chartFile)) as JsonObject ?? [];
+        var valuesFile = Path.Combine(chartDirectory, "values.yaml");
+        var files = File.Exists(valuesFile) ? new List<(string Name, string Yaml)> { ("values.yaml", File.ReadAllText(valuesFile)) } : [];
+        files.AddRange(overrides ?? []);
+        var parsed = new List<JsonNode?>();
+        foreach (var (name, yaml) in files)
+        {
+            try
+            {
+                parsed.Add(ArgoYaml.Load(yaml));
+            }
+            catch (YamlException e)
+            {
+                var column = e.Start.Line > 0 ? $" at column {e.Start.Column}" : "";
+                findings.Add(new Finding(name, Math.Max(1, (int)e.Start.Line), Severity.Error, $"not valid YAML{column}: {YamlErrorLocation.Words(e)}"));
+                return result;
+            }
+        }
         JsonObject values;
         try
         {
-            var valuesFile = Path.Combine(chartDirectory, "values.yaml");
-            var files = File.Exists(valuesFile) ? new List<(string Name, string Yaml)> { ("values.yaml", File.ReadAllText(valuesFile)) } : [];
-            files.AddRange(overrides ?? []);
-            var podSet = files.Select(f => ArgoYaml.Load(f.Yaml)?["defaults"]?["verificationPod"]?.ToString()).LastOrDefault(p => !string.IsNullOrWhiteSpace(p));
+            var podSet = parsed.Select(p => p?["defaults"]?["verificationPod"]?.ToString()).LastOrDefault(p => !string.IsNullOrWhiteSpace(p));
             values = ChartValuesLoader.Load(new ChartValuesLoader.Sources
             {
                 Files = files,
@@ -72,8 +87,7 @@ public static partial class ChartLinter
         }
         catch (ChartValuesException e)
         {
-            var valuesFile = Path.Combine(chartDirectory, "values.yaml");
-            findings.Add(new Finding("values.yaml", File.Exists(valuesFile) ? LineOfKeyIn(e.Message, File.ReadAllText(valuesFile)) : 1, Severity.Error, e.Message));
+            findings.Add(new Finding("values.yaml", files.Count > 0 && files[0].Name == "values.yaml" ? LineOfKey(e.Key, files[0].Yaml) : 1, Severity.Error, e.Message));
             return result;
         }
 
@@ -99,28 +113,20 @@ public static partial class ChartLinter
         return result;
     }
 
-    /// <summary>The line of the longest dotted key named in <paramref name="message"/> that the values YAML sets, else 1.</summary>
-    internal static int LineOfKeyIn(string message, string valuesYaml)
+    /// <summary>
+    /// The line of <paramref name="key"/> (dotted, as defaults.drainTimeout) in the values YAML, else
+    /// of the nearest enclosing key it sets, else 1.
+    /// </summary>
+    internal static int LineOfKey(string? key, string valuesYaml)
     {
-        YamlJsonDocument document;
-        try
-        {
-            document = ArgoYaml.LoadAll(valuesYaml).FirstOrDefault() ?? new YamlJsonDocument(null, new Dictionary<string, int>());
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            return (int)e.Start.Line;
-        }
-        return DottedKey().Matches(message).Select(m => m.Value.TrimEnd('.'))
-            .Select(key => "/" + key.Replace("~", "~0").Replace("/", "~1").Replace('.', '/'))
-            .Where(document.Lines.ContainsKey)
-            .OrderByDescending(pointer => pointer.Length)
-            .Select(pointer => document.Lines[pointer])
-            .FirstOrDefault(1);
+        if (string.IsNullOrEmpty(key) || ArgoYaml.LoadAll(valuesYaml).FirstOrDefault() is not { } document)
+            return 1;
+        var segments = key.Split('.').Select(k => k.Replace("~", "~0").Replace("/", "~1")).ToList();
+        for (var count = segments.Count; count > 0; count--)
+            if (document.Lines.TryGetValue("/" + string.Join('/', segments.Take(count)), out var line))
+                return line;
+        return 1;
     }
-
-    [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")]
-    private static partial Regex DottedKey();
 
     private sealed record HelmContext(JsonObject Values, string ChartName, string ChartVersion, string AppVersion, string ReleaseName);
 

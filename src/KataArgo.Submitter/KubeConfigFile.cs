@@ -8,7 +8,7 @@ namespace KataArgo.Submitter;
 
 /// <summary>
 /// A kubeconfig file read as kubectl reads it (KubernetesClient), with each way it can be unusable
-/// named in one line with the file: YAML that does not parse (its line and column), a field of the
+/// named in one line with the file: YAML that does not parse or writes a key twice (its line and column), a field of the
 /// wrong type, an empty file, no current context, a context, cluster or user that is not in the
 /// file, a cluster without a server. All are <see cref="FailureKind.InvalidRequest"/> (exit 2).
 /// </summary>
@@ -35,6 +35,15 @@ public static class KubeConfigFile
             config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file), useRelativePaths: true);
         }
         catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            throw Problem(file, YamlProblem(text, e), e);
+        }
+        try
+        {
+            // KubernetesClient and kubectl 1.35 keep the last of a key written twice; every reader here refuses it.
+            ArgoYaml.LoadAll(text);
+        }
+        catch (YamlException e)
         {
             throw Problem(file, YamlProblem(text, e), e);
         }

@@ -137,6 +137,27 @@ public class LintCommandTests
         Assert.Contains("defaults.drainTimeout", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("  activeDeadlineSeconds: 172800\n", "  activeDeadlineSeconds: 172800\nextraKey: 1\n", "extraKey")]
+    [InlineData("  drainTimeout: 300s\n", "  drainTimout: 300s\n", "defaults.drainTimout")]
+    [InlineData("images:\n", "images:\n  kataDeploy: x\n", "images.kataDeploy")]
+    public async Task An_unknown_chart_value_is_reported_at_the_line_of_its_key(string original, string replacement, string key)
+    {
+        using var cli = new CliRun();
+        var chart = Repo.Path("charts", "kata-lifecycle-manager");
+        foreach (var file in Directory.GetFiles(chart, "*", SearchOption.AllDirectories))
+            cli.Write(Path.Combine("chart", Path.GetRelativePath(chart, file)), File.ReadAllText(file));
+        var values = File.ReadAllText(cli.Path("chart/values.yaml")).Replace(original, replacement, StringComparison.Ordinal);
+        cli.Write("chart/values.yaml", values);
+        var added = replacement.Split('\n').Single(l => l.Length > 0 && !original.Contains(l, StringComparison.Ordinal));
+        var line = Array.IndexOf(values.Split('\n'), added) + 1;
+
+        var (exit, output, _) = await cli.Run("lint", "chart");
+
+        Assert.True(line > 1);
+        Assert.Equal((1, $"values.yaml:{line}: values: unknown key '{key}'"), (exit, output[..output.IndexOf(';', StringComparison.Ordinal)]));
+    }
+
     [Fact]
     public async Task A_missing_path_is_a_usage_error()
     {

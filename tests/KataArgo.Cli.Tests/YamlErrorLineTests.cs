@@ -7,7 +7,8 @@ namespace KataArgo.Cli.Tests;
 /// Every command that reads YAML the user wrote names the place to look (line and column) and says
 /// what is wrong in words, the same for every reader: tests/cases/malformed-yaml.json run against
 /// the kubeconfig (every command that reads it), template -f, template --set-file
-/// defaults.verificationPod, submit -p verification-pod and lint (issue 11). Nothing is written.
+/// defaults.verificationPod, submit -p verification-pod, lint FILE and lint CHART_DIR's values.yaml
+/// (issue 11). Nothing is written.
 /// </summary>
 public class YamlErrorLineTests
 {
@@ -85,5 +86,21 @@ public class YamlErrorLineTests
         var result = await cli.Run("lint", "workflow.yaml");
 
         Assert.Equal((1, $"workflow.yaml:{malformed.Line}: not valid YAML at column {malformed.Column}: {malformed.Error}\n", "error: workflow.yaml: 1 problem, 0 warnings\n"), result);
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedYamlCases.Names), MemberType = typeof(MalformedYamlCases))]
+    public async Task Chart_lint_reports_the_place_in_values_yaml_as_a_finding(string name)
+    {
+        var malformed = MalformedYamlCases.Named(name);
+        using var cli = new CliRun();
+        var chart = Repo.Path("charts", "kata-lifecycle-manager");
+        foreach (var file in Directory.GetFiles(chart, "*", SearchOption.AllDirectories))
+            cli.Write(Path.Combine("chart", Path.GetRelativePath(chart, file)), File.ReadAllText(file));
+        cli.Write("chart/values.yaml", malformed.Text);
+
+        var result = await cli.Run("lint", "chart");
+
+        Assert.Equal((1, $"values.yaml:{malformed.Line}: not valid YAML at column {malformed.Column}: {malformed.Error}\n", "error: chart: 1 problem, 0 warnings\n"), result);
     }
 }
