@@ -18,13 +18,18 @@ public sealed class ArgoServerTransport : WorkflowTransport
     private readonly WorkflowServiceClient _workflows;
     private readonly WorkflowTemplateServiceClient _templates;
     private readonly WorkflowEventStream _events;
+    private volatile bool _serverSentCertificate;
 
     public ArgoServerTransport(ArgoServerConnection connection, TimeProvider clock, RetryOptions? retry = null)
     {
         _connection = connection;
         _sockets = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        if (connection.InsecureSkipVerify)
-            _sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        // The default validation, or none with -k; noting that a certificate came at all.
+        _sockets.SslOptions.RemoteCertificateValidationCallback = (_, _, _, errors) =>
+        {
+            _serverSentCertificate = true;
+            return connection.InsecureSkipVerify || errors == System.Net.Security.SslPolicyErrors.None;
+        };
         // Requests are retried; the event stream reconnects by itself instead.
         _api = Client(new TransientRetryHandler(retry ?? RetryOptions.Default, clock, _sockets));
         _stream = Client(_sockets);
@@ -35,6 +40,8 @@ public sealed class ArgoServerTransport : WorkflowTransport
     }
 
     public override ClusterConnection Connection => _connection;
+
+    protected override bool ServerSentCertificate => _serverSentCertificate;
 
     protected override string CredentialsHint => _connection.Authorization is null
         ? "no token was given: set ARGO_TOKEN or pass --token (e.g. the output of `argo auth token`)"

@@ -92,12 +92,14 @@ public abstract partial class WorkflowTransport : IDisposable
     /// <summary>One line for a request that failed without an HTTP answer.</summary>
     protected SubmitterException Unreachable(string method, Uri url, Exception e) => new(FailureKind.Unreachable, e switch
     {
+        HttpRequestException { InnerException: AuthenticationException auth } when !ServerSentCertificate =>
+            $"cannot reach {Connection.Describe}: {method} {url}: TLS handshake failed ({Reason(auth)}): the server did not answer in TLS; if it serves plain HTTP, pass -e false (--secure=false) or set ARGO_SECURE=false",
         HttpRequestException { InnerException: AuthenticationException auth } =>
             $"cannot reach {Connection.Describe}: {method} {url}: TLS handshake failed ({Reason(auth)}); if the server's certificate is self-signed, pass -k/--insecure-skip-verify or set ARGO_INSECURE_SKIP_VERIFY=true",
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
             $"cannot reach {Connection.Describe}: {method} {url}: TLS handshake failed ({Reason(e)}); for a plain-HTTP server set ARGO_SECURE=false",
         TimeoutException =>
-            $"cannot reach {Connection.Describe}: {method} {url}: no answer in time ({e.Message}), after retries",
+            $"cannot reach {Connection.Describe}: {method} {url}: {e.Message}, after retries",
         _ => $"cannot reach {Connection.Describe}: {method} {url}: {Reason(e)}",
     }, e);
 
@@ -117,6 +119,12 @@ public abstract partial class WorkflowTransport : IDisposable
     }
 
     protected abstract string CredentialsHint { get; }
+
+    /// <summary>
+    /// Whether the server got as far as sending a certificate in a TLS handshake: a handshake that
+    /// fails before it is not a certificate problem (-k would not help) but most likely a plain-HTTP server.
+    /// </summary>
+    protected virtual bool ServerSentCertificate => true;
 
     /// <summary>What to check when the server answers 403 to this request: which RBAC permission is missing (not the token), and how to get it.</summary>
     protected abstract string PermissionHint(string method, Uri url, string? verb);

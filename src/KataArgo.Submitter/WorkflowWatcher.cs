@@ -29,8 +29,15 @@ public sealed class WorkflowWatcher(WorkflowTransport transport, TimeProvider cl
 
     public static bool IsFinished(Workflow workflow) => workflow.Status?.Phase is "Succeeded" or "Failed" or "Error";
 
-    public async IAsyncEnumerable<Workflow> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="current">The run as the caller already read it: yielded first, before the stream is opened, so a stream slow to answer never holds it back.</param>
+    public async IAsyncEnumerable<Workflow> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken, Workflow? current = null)
     {
+        if (current is not null)
+        {
+            yield return current;
+            if (IsFinished(current))
+                yield break;
+        }
         var failures = 0;
         while (failures < _options.StreamFailuresBeforePolling)
         {
@@ -68,19 +75,20 @@ public sealed class WorkflowWatcher(WorkflowTransport transport, TimeProvider cl
                 continue;
             }
             failures++;
-            // Between connections, look once: a run that finished meanwhile ends the watch now.
-            var current = await transport.GetWorkflowAsync(name, cancellationToken).ConfigureAwait(false);
-            yield return current;
-            if (IsFinished(current))
-                yield break;
+            var what = failure is null ? $"the event stream of {name} ended without an event" : $"the event stream of {name} failed ({failure.Message})";
+            var polling = $"polling every {_options.PollInterval.TotalSeconds:0}s instead";
+            // Said before the look below, which may itself wait on retries: the user learns at once what failed.
             var delay = Backoff(failures);
-            Notice?.Invoke(failure is null
-                ? $"the event stream of {name} ended without an event; reconnecting in {delay.TotalSeconds:0}s"
-                : $"the event stream of {name} failed ({failure.Message}); reconnecting in {delay.TotalSeconds:0}s");
-            await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            var retries = _options.StreamFailuresBeforePolling - 1;
+            Notice?.Invoke(failures <= retries ? $"{what}; retry {failures} of {retries} in {delay.TotalSeconds:0.#}s" : $"{what}; {polling}");
+            // Between connections, look once: a run that finished meanwhile ends the watch now.
+            var latest = await transport.GetWorkflowAsync(name, cancellationToken).ConfigureAwait(false);
+            yield return latest;
+            if (IsFinished(latest))
+                yield break;
+            await Task.Delay(failures <= retries ? delay : _options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 
-        Notice?.Invoke($"the event stream of {name} keeps failing; polling every {_options.PollInterval.TotalSeconds:0}s instead");
         while (true)
         {
             var workflow = await transport.GetWorkflowAsync(name, cancellationToken).ConfigureAwait(false);

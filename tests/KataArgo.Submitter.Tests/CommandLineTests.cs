@@ -250,6 +250,7 @@ public class CommandLineTests
         Assert.All(lines[..4], (line, i) => Assert.StartsWith(
             $"warning: GET http://127.0.0.1:{port}/api/v1/workflow-templates/argo/kata-lifecycle-manager: no answer within 0.3s; retry {i + 1} of 4 in ", line));
         Assert.StartsWith($"error: cannot reach the Argo server at http://127.0.0.1:{port}/", lines[4]);
+        Assert.EndsWith($": GET http://127.0.0.1:{port}/api/v1/workflow-templates/argo/kata-lifecycle-manager: no answer within 0.3s, after retries", lines[4]);
     }
 
     private static string KubeConfig(string content)

@@ -112,6 +112,20 @@ public class SubmitTests
         Assert.Equal(0, server.Count("WorkflowService_SubmitWorkflow"));
     }
 
+    /// <summary>TLS to a plain-HTTP server fails before any certificate: -k would not help, -e false would.</summary>
+    [Fact]
+    public async Task TLS_to_a_plain_HTTP_server_suggests_secure_false_not_skipping_verification()
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-p", "target-version=3.30.0");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"https://{server.Address}/", result.Error);
+        Assert.Contains("TLS handshake failed", result.Error);
+        Assert.EndsWith("the server did not answer in TLS; if it serves plain HTTP, pass -e false (--secure=false) or set ARGO_SECURE=false\n", result.Error);
+        Assert.DoesNotContain("insecure-skip-verify", result.Error);
+    }
+
     [Fact]
     public async Task Self_signed_certificate_is_refused_unless_verification_is_skipped()
     {
@@ -122,6 +136,7 @@ public class SubmitTests
         Assert.Equal(3, refused.ExitCode);
         Assert.Contains($"https://{server.Address}/", refused.Error);
         Assert.Contains("-k/--insecure-skip-verify", refused.Error);
+        Assert.DoesNotContain("-e false", refused.Error);
         Assert.Empty(server.Requests);
 
         var skipped = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server, secure: true), null, "submit", "-k", "-p", "target-version=3.30.0");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Argo.Workflows.Client;
 using KataArgo.Submitter.Tests.Fakes;
@@ -51,6 +52,43 @@ public class WatchStatusRecoverTests
         if (!Snapshot.Updating)
             Assert.Equal(WatchOutput("rainy"), result.Out);
     }
+
+    /// <summary>
+    /// A stream that accepts the request and never answers (a proxy that buffers it): the run as
+    /// already read is shown before the stream is opened, each give-up is said with what is retried,
+    /// and the watch polls instead.
+    /// </summary>
+    [Theory]
+    [InlineData("watch")]
+    [InlineData("submit")]
+    public async Task A_stream_that_never_answers_does_not_hold_back_the_run_and_is_said_on_stderr(string command)
+    {
+        await using var server = await FakeArgoServer.StartAsync();
+        server.AddRun("sunny", step: 5);
+        server.StreamHangs = true;
+        var output = new StringWriter { NewLine = "\n" };
+        var shownBeforeEachStream = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.OnStreamRequest = () => shownBeforeEachStream.Enqueue(output.ToString());
+        var retry = RetryOptions.Default with { AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        string[] args = command == "watch" ? ["watch", Sunny] : ["submit", "-p", "target-version=3.30.0", "--watch"];
+        var result = await CliRunner.RunAsync(CliRunner.ArgoEnvironment(server), new FastClock(CliRunner.RecordedStart), retry, output, args);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(3, server.StreamConnections);
+        var progress = result.Out.Split('\n').Where(line => line.Length > 9 && line[2] == ':' && line[5] == ':').ToList();
+        Assert.NotEmpty(progress);
+        if (command == "watch")
+            Assert.StartsWith(progress[0] + "\n", shownBeforeEachStream.First());
+        var stream = $"GET http://{server.Address}/api/v1/workflow-events/argo?";
+        // Only the stream's: on a loaded machine a GET may be retried too.
+        var notices = result.Error.TrimEnd('\n').Split('\n').Where(n => n.Contains("event stream")).ToArray();
+        Assert.Matches($"^warning: the event stream of {Regex.Escape(RunName(result, command))} failed \\({Regex.Escape(stream)}[^ ]*: no answer within 0.3s\\); retry 1 of 2 in 2s$", notices[0]);
+        Assert.EndsWith("no answer within 0.3s); retry 2 of 2 in 4s", notices[1]);
+        Assert.EndsWith("no answer within 0.3s); polling every 5s instead", notices[2]);
+        Assert.Equal(3, notices.Length);
+    }
+
+    private static string RunName(CliResult result, string command) => command == "watch" ? Sunny : result.Out.Split('\n')[0];
 
     [Fact]
     public async Task Watch_of_an_unknown_run_exits_2()

@@ -41,7 +41,7 @@ internal static class SubmitCommand
         var runName = workflow.Metadata.Name ?? request.Name;
         console.Out.WriteLine(runName);
         console.Out.Flush();
-        return mode is { } m ? await RunWatch.FollowAsync(console, transport, runName, m, cancellationToken) : ExitCodes.Success;
+        return mode is { } m ? await RunWatch.FollowAsync(console, transport, runName, m, cancellationToken, workflow) : ExitCodes.Success;
     }
 
     public static Option<bool> WatchOption() => new("--watch", "-w") { Description = "show per-node progress until the run ends; the exit code reflects its result" };

@@ -15,14 +15,14 @@ internal enum WatchMode
 /// <summary>Follows a run to its end, shows it, and returns the exit code that reflects its result.</summary>
 internal static class RunWatch
 {
-    /// <param name="current">The run as just read, if it was: a finished run is shown at once, without watching.</param>
+    /// <param name="current">The run as just read, if it was: shown at once, before the event stream is opened; a finished run is not watched.</param>
     public static async Task<int> FollowAsync(CliConsole console, WorkflowTransport transport, string name, WatchMode mode, CancellationToken cancellationToken,
         Argo.Workflows.Client.Workflow? current = null)
     {
         var watcher = new WorkflowWatcher(transport, console.Clock) { Notice = message => console.Error.WriteLine("warning: " + message) };
         var runs = current is not null && WorkflowWatcher.IsFinished(current)
             ? Read(Once(current), cancellationToken)
-            : Read(watcher.WatchAsync(name, cancellationToken), cancellationToken);
+            : Read(watcher.WatchAsync(name, cancellationToken, current), cancellationToken);
         RunProgress? last = null;
         if (mode == WatchMode.Watch && LiveProgress.IsTerminal(console))
         {

@@ -58,6 +58,12 @@ public sealed class FakeArgoServer : IAsyncDisposable
     /// <summary>The event stream answers 503 every time (a proxy that cannot stream): clients must poll.</summary>
     public bool StreamUnavailable { get; set; }
 
+    /// <summary>The event stream accepts the request and never answers (a proxy that buffers streams): clients must give up on it and poll.</summary>
+    public bool StreamHangs { get; set; }
+
+    /// <summary>Called as each event-stream request arrives, before it is answered.</summary>
+    public Action? OnStreamRequest { get; set; }
+
     public string Address { get; private set; } = "";
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
@@ -209,6 +215,12 @@ public sealed class FakeArgoServer : IAsyncDisposable
     private async Task<int> Stream(HttpContext context)
     {
         var connection = Interlocked.Increment(ref _streamConnections);
+        OnStreamRequest?.Invoke();
+        if (StreamHangs)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+            return 0;
+        }
         if (StreamUnavailable)
             return await Error(context, 503, 14, "stream unavailable");
         var selector = context.Request.Query["listOptions.fieldSelector"].ToString();
