@@ -16,20 +16,24 @@ public enum RolloutAction
 
 public sealed record RolloutVerdict(RolloutAction Action, string? Reason = null);
 
-/// <summary>The release's latest revision and its Helm status, as Helm's release record (Secret) gives them.</summary>
-public sealed record ReleaseHead(int Revision, string Status);
+/// <summary>
+/// Release NAMESPACE/RELEASE's latest revision and its Helm status, and its last revision Helm
+/// marked deployed or superseded (null when none is: what <c>helm rollback</c> of a pending release
+/// goes back to), as Helm's release records (Secrets) give them.
+/// </summary>
+public sealed record ReleaseHead(string Namespace, string Release, int Revision, string Status, int? LastDeployed);
 
 /// <summary>A node carrying a rollout's label: its value, and the node's status annotation and run label.</summary>
 public sealed record RolloutNode(string Name, string Rollout, string? Status, string? Run);
 
 /// <summary>
-/// The continue-or-refuse rules of a new run against the rollout record, in the order and words
-/// of preflight's (<c>rollout_preflight</c> of templates/steps/rollout.sh, shared design of issue 13,
+/// The continue-or-refuse rules of a new run against the release's status and its rollout record,
+/// in the order and words of preflight's (<c>release_pending_check</c>, <c>rollout_preflight</c> and
+/// <c>release_deployed_check</c> of templates/steps/rollout.sh, shared design of issue 13,
 /// ../shared/docs/lifecycle-spec.md section 8), and the commands that move a rollout on. Both pass
 /// the case table tests/cases/rollout-preflight.json. Without the release's head (its Helm
-/// Secrets could not be read) whether the release was changed outside the rollout is judged by
-/// the DaemonSet's chart version instead (<see cref="ReleaseChanged"/>). Not judged here: a
-/// pending-* release with no open rollout (preflight's release_pending_check).
+/// Secrets could not be read) its status is not judged, and whether the release was changed
+/// outside the rollout is judged by the DaemonSet's chart version instead (<see cref="ReleaseChanged"/>).
 /// </summary>
 public static class RolloutRules
 {
@@ -38,6 +42,8 @@ public static class RolloutRules
     public static RolloutVerdict Judge(RolloutState? state, string targetVersion, IReadOnlyList<RolloutNode> labelled, ReleaseHead? head = null)
     {
         var record = state?.Record;
+        if (head is not null && Pending(head) is { } pending)
+            return Refused(pending);
         if (state is { Record.IsOpen: true } open && record is not null)
         {
             var release = $"{record.Namespace}/{record.Release}";
@@ -67,7 +73,31 @@ public static class RolloutRules
         if (others.Count > 0)
             return Refused($"nodes: {string.Join(", ", others.Select(n => $"{n.Name} (rollout {n.Rollout})"))} carry the label of another rollout ({RolloutRecord.Label}); " +
                            $"finish or roll back that rollout first (argo submit --from workflowtemplate/{LifecycleKeys.TemplateName} --entrypoint {LifecycleWorkflow.Recover} -p run=ROLLOUT)");
-        return new(record is { IsOpen: true } ? RolloutAction.Continue : RolloutAction.New);
+        if (record is { IsOpen: true })
+            return new(RolloutAction.Continue);
+        // Only a run that continues the open rollout may start from a release that is not deployed.
+        if (head is { Status: not "deployed" })
+            return Refused($"helm-release: release {head.Namespace}/{head.Release} is '{head.Status}', not 'deployed'; " +
+                           $"finish or roll back the pending operation first (helm history {head.Release} -n {head.Namespace})");
+        return new(RolloutAction.New);
+    }
+
+    /// <summary>
+    /// Why a release a killed Helm left pending-install, -upgrade or -rollback cannot be upgraded,
+    /// with the <c>helm rollback</c> to its last deployed revision that clears it (preflight's
+    /// <c>release_pending_check</c>), or null when it is not pending. Helm's upgrade refuses a
+    /// release whose latest revision is pending (Helm 3.18 and 4.1 pkg/action/upgrade.go
+    /// prepareUpgrade, errPending); its rollback checks no status (helm/helm#4558, #8987).
+    /// </summary>
+    public static string? Pending(ReleaseHead head)
+    {
+        if (!head.Status.StartsWith("pending-", StringComparison.Ordinal))
+            return null;
+        var (release, ns) = (head.Release, head.Namespace);
+        return head.LastDeployed is { } deployed
+            ? $"helm-release: release {ns}/{release} is '{head.Status}': a Helm operation was interrupted and Helm refuses any other until it is cleared; " +
+              $"clear it with: helm rollback {release} {deployed} -n {ns} (the last deployed revision; check helm history {release} -n {ns}), then submit again"
+            : $"helm-release: release {ns}/{release} is '{head.Status}' and has no deployed revision to go back to; check helm history {release} -n {ns}";
     }
 
     /// <summary>A revision the rollout made: stage's, the rollback's first upgrade, or a finish's.</summary>

@@ -96,15 +96,14 @@ public static class StagedChanges
             // Reading Secrets is a right plan can do without: the node plan stands on its own.
             return ClusterChangeReport.NotShown("?", target, $"cannot read Helm's release Secrets in {ns}: {e.Message}");
         }
-        var latest = secrets.Items
-            .Where(s => s.Type == ReleaseSecret.Type && s.Data?.ContainsKey("release") == true)
-            .MaxBy(s => s.Metadata.Labels is { } labels && labels.TryGetValue("version", out var text) && int.TryParse(text, out var v) ? v : 0);
+        var records = secrets.Items.Where(s => s.Type == ReleaseSecret.Type && s.Data?.ContainsKey("release") == true).ToList();
+        var latest = records.MaxBy(ReleaseSecret.Revision);
         if (latest is null)
             return ClusterChangeReport.NotShown("?", target, $"no Helm release Secret of {ns}/{release} (owner=helm); is the release stored as Secrets (Helm's default driver)?");
         var current = ReleaseSecret.Decode(latest.Data["release"]);
         var from = (string?)current["chart"]?["metadata"]?["version"] ?? "?";
         var head = current["version"] is JsonValue version && version.TryGetValue<int>(out var revision)
-            ? new ReleaseHead(revision, (string?)current["info"]?["status"] ?? "unknown") : null;
+            ? new ReleaseHead(ns, release, revision, (string?)current["info"]?["status"] ?? "unknown", ReleaseSecret.LastDeployed(records)) : null;
         if (helm is null)
             return ClusterChangeReport.NotShown(from, target, "helm is not on PATH; install Helm 3.14+ or 4 to see them here (preflight checks them in any case)") with { Head = head };
         var rendered = await helm.RenderAsync(release, ns, chart, target, StageValues(current["config"] as JsonObject ?? []), cancellationToken).ConfigureAwait(false);
@@ -118,6 +117,22 @@ public static class StagedChanges
 public static class ReleaseSecret
 {
     public const string Type = "helm.sh/release.v1";
+
+    /// <summary>
+    /// The revision a release Secret records: its <c>version</c> label (0 when missing). Helm
+    /// labels each record name, owner, status and version (Helm 3.18 and 4.1
+    /// pkg/storage/driver/secrets.go newSecretsObject) and queries them by these labels itself.
+    /// </summary>
+    public static int Revision(k8s.Models.V1Secret secret) =>
+        secret.Metadata.Labels is { } labels && labels.TryGetValue("version", out var text) && int.TryParse(text, out var v) ? v : 0;
+
+    /// <summary>
+    /// The last revision whose record's <c>status</c> label is deployed or superseded (what
+    /// preflight's release_pending_check reads from <c>helm history</c>), or null when none is.
+    /// </summary>
+    public static int? LastDeployed(IEnumerable<k8s.Models.V1Secret> records) =>
+        records.Where(s => s.Metadata.Labels is { } labels && labels.TryGetValue("status", out var status) && status is "deployed" or "superseded")
+            .Select(Revision).Where(r => r > 0).Select(r => (int?)r).Max();
 
     /// <summary>
     /// data.release is the release as JSON, gzipped, then base64 (Helm 3.18 and 4.1

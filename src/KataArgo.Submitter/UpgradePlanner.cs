@@ -70,14 +70,16 @@ public sealed class UpgradePlanner(KubernetesTransport cluster, HelmTemplate? he
             releaseVersion = changes.From;
         // While a rollout is open the release's chart is its target; nodes not done still run the pre-rollout version.
         string? FromVersion(string node) => rollout is { Record.IsOpen: true } open && !open.Done.Contains(node) ? open.Record.PreRolloutVersion : releaseVersion;
+        // Preflight's order: the target's age, the release's status and rollout, then the release's age.
+        var judged = TooOld(target, null)
+            ?? RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head);
         return new UpgradePlan(target, release, releaseNamespace, fleet.DaemonSet.Metadata.Name, releaseVersion,
             Get(WorkflowParameters.DrainEnabled) == "true",
             [.. selection.Selected.Select(n => new PlannedNode(n, byName[n].Annotation(LifecycleKeys.CurrentVersion) ?? FromVersion(n)))],
             selection.Skipped)
         {
             Rollout = rollout,
-            Verdict = TooOld(target, releaseVersion)
-                ?? RolloutRules.Judge(rollout, target, await RolloutState.LabelledNodesAsync(cluster, cancellationToken).ConfigureAwait(false), changes.Head),
+            Verdict = judged.Action == RolloutAction.Refused ? judged : TooOld(target, releaseVersion) ?? judged,
             ClusterChanges = changes,
         };
     }

@@ -75,8 +75,7 @@ read -r revision status chart <<<"$current"
 release_pending_check "$HELM_RELEASE" "$HELM_NAMESPACE" "$status"
 # An open rollout of this release decides whether this run continues it or is refused.
 rollout_preflight "$WORKFLOW_NAMESPACE" "$revision" "$status"
-[[ $status == deployed || $ROLLOUT_CONTINUES == true ]] ||
-  die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is '$status', not 'deployed'; finish or roll back the pending operation first (helm history $HELM_RELEASE -n $HELM_NAMESPACE)"
+release_deployed_check "$HELM_RELEASE" "$HELM_NAMESPACE" "$status"
 from_version=$(chart_version "$chart") ||
   die "helm-release: release $HELM_NAMESPACE/$HELM_RELEASE is chart '$chart', not kata-deploy"
 [[ $from_version =~ $VERSION_RE ]] || die "helm-release: chart version '$from_version' of $HELM_RELEASE is not X.Y.Z[-suffix]"

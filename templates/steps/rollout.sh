@@ -140,6 +140,13 @@ release_pending_check() {
   die "helm-release: release $2/$1 is '$3' and has no deployed revision to go back to; check helm history $1 -n $2"
 }
 
+# release_deployed_check RELEASE NAMESPACE STATUS (after rollout_preflight): dies unless the release
+# is deployed or the run continues the open rollout (whose failed finish it may finish again).
+release_deployed_check() {
+  [[ $3 == deployed || $ROLLOUT_CONTINUES == true ]] ||
+    die "helm-release: release $2/$1 is '$3', not 'deployed'; finish or roll back the pending operation first (helm history $1 -n $2)"
+}
+
 # rollout_preflight NAMESPACE REVISION STATUS: refuses a run the open rollout of this release does
 # not allow (docs/workflow.md, "The rollout"; plan's RolloutRules.Judge passes the same
 # tests/cases/rollout-preflight.json); sets ROLLOUT_CONTINUES=true when the run continues

@@ -76,6 +76,30 @@ public class PlanTests
             && r.Contains("fieldSelector=spec.nodeName!=") && r.Contains("labelSelector=name=kata-deploy"));
     }
 
+    /// <summary>
+    /// A release a killed Helm left pending (no rollout open): plan reads its last deployed or
+    /// superseded revision from Helm's Secrets and refuses as preflight's release_pending_check does,
+    /// before (as preflight) a chart older than the minimum.
+    /// </summary>
+    [Theory]
+    [InlineData("superseded deployed pending-upgrade", "is 'pending-upgrade': a Helm operation was interrupted and Helm refuses any other until it is cleared; clear it with: helm rollback kata-deploy 2 -n kube-system (the last deployed revision; check helm history kata-deploy -n kube-system), then submit again")]
+    [InlineData("superseded deployed pending-upgrade", "is 'pending-upgrade': a Helm operation was interrupted and Helm refuses any other until it is cleared; clear it with: helm rollback kata-deploy 2 -n kube-system (the last deployed revision; check helm history kata-deploy -n kube-system), then submit again", "3.28.0")]
+    [InlineData("superseded superseded failed pending-rollback", "is 'pending-rollback': a Helm operation was interrupted and Helm refuses any other until it is cleared; clear it with: helm rollback kata-deploy 2 -n kube-system (the last deployed revision; check helm history kata-deploy -n kube-system), then submit again")]
+    [InlineData("failed pending-upgrade", "is 'pending-upgrade' and has no deployed revision to go back to; check helm history kata-deploy -n kube-system")]
+    public async Task Plan_refuses_a_pending_release_with_the_rollback_that_clears_it(string history, string refusal, string chart = "3.29.0")
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        var statuses = history.Split(' ');
+        for (var i = 0; i < statuses.Length; i++)
+            api.AddHelmRelease("kata-deploy", "kube-system", i + 1, chart, "", [], statuses[i]);
+
+        var result = await CliRunner.RunAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = api.WriteKubeconfig() }, null, "plan", "-p", "target-version=3.30.0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"This run would be refused in preflight, and nothing would change:\n  helm-release: release kube-system/kata-deploy {refusal}\n", result.Out);
+        Assert.Empty(api.Violations);
+    }
+
     [Fact]
     public async Task Unknown_listed_node_exits_2()
     {

@@ -35,9 +35,12 @@ public class RolloutPreflightCaseTableTests
         var labelled = nodes.Where(n => Label(n, RolloutRecord.Label) is not null)
             .Select(n => new RolloutNode((string)n["name"]!, Label(n, RolloutRecord.Label)!, (string?)n["annotations"]![LifecycleKeys.Status], Label(n, LifecycleKeys.Run)))
             .ToList();
-        var release = @case["release"]!;
+        // As StagedChanges reads Helm's Secrets: the latest revision, and the last deployed or superseded one.
+        var history = @case["release"]!.AsArray().Select(s => (string)s!).ToList();
+        var deployed = history.FindLastIndex(s => s is "deployed" or "superseded");
+        var head = new ReleaseHead("kube-system", "kata-deploy", history.Count, history[^1], deployed < 0 ? null : deployed + 1);
 
-        var verdict = RolloutRules.Judge(state, (string)@case["target-version"]!, labelled, new ReleaseHead((int)release["revision"]!, (string)release["status"]!));
+        var verdict = RolloutRules.Judge(state, (string)@case["target-version"]!, labelled, head);
 
         var expected = @case["expected"]!;
         Assert.Equal(((string)expected["decision"]!, (string?)expected["message"]), (verdict.Action.ToString().ToLowerInvariant(), verdict.Reason));

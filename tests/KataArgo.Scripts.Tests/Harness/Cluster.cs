@@ -87,7 +87,8 @@ public sealed class Cluster
         if (!daemonSet)
             return this;
 
-        var current = revisions.OrderBy(r => r.Number).Last(r => r.Status == "deployed");
+        // A release no revision of which is deployed (a killed first install) runs what its latest applied.
+        var current = revisions.OrderBy(r => r.Number).LastOrDefault(r => r.Status == "deployed") ?? revisions.MaxBy(r => r.Number)!;
         var strategyType = (string?)current.Config?["updateStrategy"]?["type"] ?? "RollingUpdate";
         var uid = $"ds-uid-{ns}-{daemonset}";
         var hash = HashOf(current.Version);

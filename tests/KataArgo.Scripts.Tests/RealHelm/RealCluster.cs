@@ -221,7 +221,33 @@ public sealed class RealCluster : IAsyncDisposable
         return Execute(script, "bash", [Path.Combine(steps, script)], user ?? Workflow, all, Path.Combine(Root, $"outputs-{run:D3}"));
     }
 
+    /// <summary>Starts the real helm as a cluster admin without waiting for it (to kill it halfway).</summary>
+    public Process StartAdmin(params string[] helmArgs)
+    {
+        var process = Process.Start(StartInfo(Helm.Path, helmArgs, ApiUser.Admin, new Dictionary<string, string> { ["HOME"] = Path.Combine(Root, "admin") }))!;
+        process.StandardInput.Close();
+        return process;
+    }
+
     private StepResult Execute(string label, string file, IEnumerable<string> args, ApiUser user, IReadOnlyDictionary<string, string> env, string? outputs = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(StartInfo(file, args, user, env))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{label} did not finish within 120s:\n{stdout.Result}\n{stderr.Result}");
+        }
+        process.WaitForExit();
+        var values = outputs is not null && Directory.Exists(outputs)
+            ? Directory.GetFiles(outputs).ToDictionary(f => Path.GetFileName(f), File.ReadAllText) : [];
+        return new StepResult(label, null, process.ExitCode, stdout.Result, stderr.Result, values, clock.Elapsed);
+    }
+
+    private ProcessStartInfo StartInfo(string file, IEnumerable<string> args, ApiUser user, IReadOnlyDictionary<string, string> env)
     {
         var tmp = Path.Combine(Root, "tmp");
         var bin = Path.Combine(Root, "bin");
@@ -251,20 +277,7 @@ public sealed class RealCluster : IAsyncDisposable
         start.Environment["TMPDIR"] = tmp;
         foreach (var (k, v) in env)
             start.Environment[k] = v;
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{label} did not finish within 120s:\n{stdout.Result}\n{stderr.Result}");
-        }
-        process.WaitForExit();
-        var values = outputs is not null && Directory.Exists(outputs)
-            ? Directory.GetFiles(outputs).ToDictionary(f => Path.GetFileName(f), File.ReadAllText) : [];
-        return new StepResult(label, null, process.ExitCode, stdout.Result, stderr.Result, values, clock.Elapsed);
+        return start;
     }
 
     private static JsonObject Obj(string apiVersion, string kind, string name, string? ns, JsonObject? meta = null)

@@ -6,8 +6,9 @@ using KataArgo.Testing;
 namespace KataArgo.Scripts.Tests.Scripts;
 
 /// <summary>
-/// rollout.sh's rollout_preflight (preflight's continue-or-refuse rules of an open rollout) passes
-/// the same table as the C# RolloutRules.Judge behind `kata-argo plan`: tests/cases/rollout-preflight.json.
+/// Preflight's checks of the release and its rollout (rollout.sh's release_pending_check,
+/// rollout_preflight and release_deployed_check, in preflight.sh's order) pass the same table as
+/// the C# RolloutRules.Judge behind `kata-argo plan`: tests/cases/rollout-preflight.json.
 /// </summary>
 public sealed class RolloutPreflightCaseTableTests
 {
@@ -21,12 +22,13 @@ public sealed class RolloutPreflightCaseTableTests
     public void Rollout_preflight_agrees_with_plan(string name)
     {
         var @case = Cases.Single(c => (string)c!["name"]! == name)!;
-        var release = @case["release"]!;
-        var (revision, status) = ((int)release["revision"]!, (string)release["status"]!);
+        var history = @case["release"]!.AsArray();
+        var (revision, status) = (history.Count, (string)history[^1]!);
         using var sandbox = new Sandbox(ClusterOf(@case));
 
         var result = sandbox.RunSource("rollout_preflight",
-            $"source '{sandbox.StepsDir}/lib.sh'\nrollout_preflight argo {revision} {status}\necho \"continues=$ROLLOUT_CONTINUES\"\n",
+            $"source '{sandbox.StepsDir}/lib.sh'\nrelease_pending_check kata-deploy kube-system {status}\nrollout_preflight argo {revision} {status}\n" +
+            $"release_deployed_check kata-deploy kube-system {status}\necho \"continues=$ROLLOUT_CONTINUES\"\n",
             Scenario.Env(("TARGET_VERSION", (string)@case["target-version"]!)));
 
         var expected = @case["expected"]!;
@@ -36,17 +38,15 @@ public sealed class RolloutPreflightCaseTableTests
     }
 
     /// <summary>
-    /// The nodes, the release's history up to the case's revision (the first at the pre-rollout
-    /// version, the rest at the target; the last deployed one is the DaemonSet's updated revision),
+    /// The nodes, the release's history (the first revision at the pre-rollout version, the rest at
+    /// the target; the last deployed one is the DaemonSet's updated revision),
     /// each node's kata-deploy pod on it or on the pre-rollout revision, and the record.
     /// </summary>
     private static Cluster ClusterOf(JsonNode @case)
     {
         var nodes = @case["nodes"]!.AsArray().Select(n => n!.AsObject()).ToList();
-        var release = @case["release"]!;
-        var (head, status) = ((int)release["revision"]!, (string)release["status"]!);
-        var history = Enumerable.Range(1, head).Select(i => new Revision(i, i == 1 ? Scenario.From : Scenario.Target,
-            i == head ? status : i == head - 1 && status != "deployed" ? "deployed" : "superseded")).ToArray();
+        var history = @case["release"]!.AsArray()
+            .Select((s, i) => new Revision(i + 1, i == 0 ? Scenario.From : Scenario.Target, (string)s!)).ToArray();
         var cluster = Cluster.WithNodes([.. nodes.Select(n => (string)n["name"]!)])
             .WithRelease(Scenario.From, history: history, without: [.. nodes.Where(n => n["kata-deploy"] is null).Select(n => (string)n["name"]!)]);
         foreach (var node in nodes)

@@ -32,6 +32,8 @@ public sealed partial class KubeApi
                 Details(resource, name));
             return;
         }
+        if (Hold is { } hold)
+            await hold(attributes);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var bytes = buffer.ToArray();

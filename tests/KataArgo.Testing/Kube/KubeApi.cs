@@ -53,6 +53,12 @@ public sealed partial class KubeApi : IAsyncDisposable
     /// <summary>Container logs by "namespace/pod", for pods/log.</summary>
     public ConcurrentDictionary<string, string> Logs { get; } = new();
 
+    /// <summary>
+    /// Awaited before an authorized request is answered: a test holds a client at a chosen
+    /// request (e.g. to kill Helm between writing its pending release record and applying).
+    /// </summary>
+    public Func<ApiAttributes, Task>? Hold { get; set; }
+
     public IReadOnlyList<ApiRequest> Requests => [.. _requests];
     public IReadOnlyList<string> Violations => [.. _violations];
 
