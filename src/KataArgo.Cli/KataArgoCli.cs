@@ -71,12 +71,25 @@ public static class KataArgoCli
             var closest = names.Select(n => (Name: n, Distance: CommandNames.Distance(token.Value, n)))
                 .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3) || c.Name.StartsWith(token.Value, StringComparison.Ordinal))
                 .OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
+            if (token.Value is "help" or "version")
+                return $"unknown command '{token.Value}'; did you mean --{token.Value}?";
             return closest is null
                 ? $"unknown command '{token.Value}'; the commands are {string.Join(", ", names)}"
                 : $"unknown command '{token.Value}'; did you mean {closest}?";
         }
+        if (command != root && parsed.UnmatchedTokens.FirstOrDefault() is { } extra)
+            return $"unexpected argument '{extra}' for {command.Name}; usage: {Usage(command)}";
+        if (command != root && command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0
+                && parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().All(r => r.Argument != a || r.Tokens.Count == 0)) is { } missing)
+            return $"{command.Name} needs {missing.Name}; usage: {Usage(command)}";
         return parsed.Errors[0].Message;
     }
+
+    /// <summary>A command's synopsis: <c>kata-argo watch NAME [options]</c>.</summary>
+    private static string Usage(Command command) =>
+        string.Join(" ", new[] { "kata-argo", command.Name }
+            .Concat(command.Arguments.Select(a => a.Arity.MinimumNumberOfValues == 0 ? $"[{a.Name}]" : a.Arity.MaximumNumberOfValues > 1 ? $"{a.Name}..." : a.Name))
+            .Append("[options]"));
 
     /// <summary>
     /// The first token of a subcommand that looks like an option and is none of its options
