@@ -60,6 +60,8 @@ public static class VerificationPodRules
     }
 
     /// <summary>A YAML double-quoted scalar (JSON's string syntax), without escaping what YAML reads literally.</summary>
-    private static string Quoted(string text) =>
-        JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static string Quoted(string text) => JsonSerializer.Serialize(text, Unescaped);
+
+    // One options instance: each new one builds its own metadata cache, once per rule at start-up.
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
